@@ -1,0 +1,1 @@
+"""Shequn: a self-hosted platform for a brand's WeChat private domain."""

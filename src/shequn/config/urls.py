@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("shequn.accounts.urls")),
+    path("api/v1/", include("shequn.api.urls")),
+    path("", include("shequn.console.urls")),
+]
