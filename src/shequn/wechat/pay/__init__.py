@@ -1,0 +1,1 @@
+"""WeChat Pay v3: request signing, response and notification verification, merchant transfers."""
