@@ -1,0 +1,1 @@
+"""Typed factory functions that build data through services, as the product does."""
