@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from shequn.wechat.tokens.model import AccessToken
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 # Compare-and-delete: a holder whose lease already expired must not delete its successor's.
 _RELEASE = """
@@ -23,7 +26,7 @@ class RedisTokenStore:
     `client` is a `redis.asyncio.Redis`; it is used on the caller's event loop.
     """
 
-    def __init__(self, client: Any, *, prefix: str = "shequn:wechat:token:") -> None:
+    def __init__(self, client: Redis, *, prefix: str = "shequn:wechat:token:") -> None:
         self._redis = client
         self._prefix = prefix
 
