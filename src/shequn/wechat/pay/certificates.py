@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,7 +22,11 @@ from cryptography.x509.oid import NameOID
 from shequn.wechat.exceptions import ProtocolError
 from shequn.wechat.pay.aead import decrypt_resource, encrypt_resource
 from shequn.wechat.pay.errors import PayError
-from shequn.wechat.pay.keys import certificate_serial, load_certificate
+from shequn.wechat.pay.keys import PlatformKeys, certificate_serial, load_certificate
+from shequn.wechat.pay.verification import ResponseVerifier
+
+if TYPE_CHECKING:
+    from shequn.wechat.pay.client import PayClient
 
 CERTIFICATES_PATH = "/v3/certificates"
 CERTIFICATE_ASSOCIATED_DATA = "certificate"
@@ -117,3 +122,27 @@ def issue_platform_certificate(
         .not_valid_after(not_before + valid_for)
         .sign(private_key, hashes.SHA256())
     )
+
+
+async def download_certificates(
+    pay: PayClient, api_v3_key: str | bytes, *, bootstrap: bool = False
+) -> list[DownloadedCertificate]:
+    """Fetch and decrypt the platform certificates, adding them to `pay.platform_keys`.
+
+    Normally the answer must verify with a key already trusted. With `bootstrap=True` (first
+    run, nothing trusted yet) it is verified with the certificates it contains instead: that the
+    APIv3 key decrypted them already shows they come from Pay, and the signature then proves the
+    body was not altered. Compare the serials with the merchant platform if in doubt.
+    """
+    response = await pay.request("GET", CERTIFICATES_PATH, verify=not bootstrap)
+    downloaded = parse_certificates(response.body, api_v3_key)
+    if bootstrap:
+        own = PlatformKeys()
+        for item in downloaded:
+            own.add_certificate(item.certificate)
+        ResponseVerifier(own, max_skew=pay.verifier.max_skew).verify(
+            response.headers, response.body
+        )
+    for item in downloaded:
+        pay.platform_keys.add_certificate(item.certificate)
+    return downloaded

@@ -19,7 +19,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from shequn.wechat.exceptions import ConfigurationError, InvalidSignature, WeChatError
+from shequn.wechat.exceptions import (
+    ConfigurationError,
+    InvalidSignature,
+    ProtocolError,
+    WeChatError,
+)
 
 
 class PayErrorCode(StrEnum):
@@ -160,3 +165,7 @@ def classify_pay_error(status: int, code: str) -> type[PayAPIError]:
     if status == 404:
         return PayNotFound
     return PayPermanentError
+
+
+class MalformedPayResponse(ProtocolError, PayError):  # noqa: N818 - names say the reaction
+    """A verified response whose JSON is not the documented shape (e.g. an unknown state)."""
