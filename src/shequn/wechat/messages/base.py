@@ -21,8 +21,12 @@ __all__ = [
     "InboundMessage",
     "Platform",
     "UnknownMessage",
+    "child_float",
+    "child_int",
+    "child_text",
     "integer",
     "lookup",
+    "mapping_of",
     "nested",
     "number",
     "register",
@@ -74,6 +78,30 @@ def _as_float(value: Any, tag: str) -> float | None:
     if not math.isfinite(result):
         raise ProtocolError(f"<{tag}> must be a finite number")
     return result
+
+
+def mapping_of(value: Any) -> dict[str, Any]:
+    """A nested element as a dict; an empty element (parsed as "") counts as empty."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and not value.strip():
+        return {}
+    raise ProtocolError("expected nested elements")
+
+
+def child_text(parent: Any, tag: str) -> str:
+    """Text of child `tag` of a nested element ("" when absent)."""
+    return _as_text(mapping_of(parent).get(tag, ""), tag)
+
+
+def child_int(parent: Any, tag: str) -> int | None:
+    """Integer child of a nested element (None when absent or empty)."""
+    return _as_int(mapping_of(parent).get(tag, ""), tag)
+
+
+def child_float(parent: Any, tag: str) -> float | None:
+    """Decimal child of a nested element (None when absent or empty)."""
+    return _as_float(mapping_of(parent).get(tag, ""), tag)
 
 
 def text(tag: str, *, required: bool = False) -> str:
@@ -179,7 +207,11 @@ class UnknownMessage(InboundMessage):
         if isinstance(msg_id, str) and msg_id:
             return self._key("msg", self.from_user, msg_id)
         return self._key(
-            "unknown", self.from_user, str(self.create_time), self.msg_type, self.event,
+            "unknown",
+            self.from_user,
+            str(self.create_time),
+            self.msg_type,
+            self.event,
             self.change_type,
         )
 

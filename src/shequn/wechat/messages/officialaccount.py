@@ -17,8 +17,6 @@ __all__ = [
     "VoiceMessage",
 ]
 
-_DOC = "https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html"
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserMessage(InboundMessage):
