@@ -60,9 +60,20 @@ def create_account(sandbox: Sandbox, **fields: Any) -> Doc:
 
 
 UPDATABLE = {
-    "secret", "token", "encoding_aes_key", "previous_encoding_aes_key", "name", "kind",
-    "verified", "callback_url", "encryption", "ip_whitelist", "quotas", "open_platform",
-    "callback_delays", "duplicate_rate",
+    "secret",
+    "token",
+    "encoding_aes_key",
+    "previous_encoding_aes_key",
+    "name",
+    "kind",
+    "verified",
+    "callback_url",
+    "encryption",
+    "ip_whitelist",
+    "quotas",
+    "open_platform",
+    "callback_delays",
+    "duplicate_rate",
 }
 
 

@@ -163,7 +163,10 @@ class FaultMiddleware:
             {
                 "type": "http.response.start",
                 "status": rule.get("http_status", 200),
-                "headers": [(b"content-type", ctype), (b"content-length", str(len(payload)).encode())],
+                "headers": [
+                    (b"content-type", ctype),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": payload})

@@ -108,7 +108,7 @@ class StateStore:
     def reset(self) -> None:
         with self.transaction():
             for table in _TABLES:
-                self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                self._conn.execute(f"DELETE FROM {table}")  # noqa: S608
             self._conn.execute("DELETE FROM sqlite_sequence")
 
     # documents -------------------------------------------------------------------------------
@@ -127,9 +127,7 @@ class StateStore:
         )
 
     def delete(self, kind: str, scope: str, key: str) -> bool:
-        cur = self._exec(
-            "DELETE FROM docs WHERE kind=? AND scope=? AND key=?", (kind, scope, key)
-        )
+        cur = self._exec("DELETE FROM docs WHERE kind=? AND scope=? AND key=?", (kind, scope, key))
         return cur.rowcount > 0
 
     def delete_all(self, kind: str, scope: str) -> int:
@@ -162,7 +160,7 @@ class StateStore:
 
     def count(self, kind: str, scope: str, *, where: Mapping[str, Any] | None = None) -> int:
         clause, extra = _where(where)
-        sql = "SELECT COUNT(*) FROM docs WHERE kind=? AND scope=?" + clause
+        sql = "SELECT COUNT(*) FROM docs WHERE kind=? AND scope=?" + clause  # noqa: S608 - field names are validated in _where
         return int(self._exec(sql, [kind, scope, *extra]).fetchone()[0])
 
     def scopes(self, kind: str) -> list[str]:
@@ -236,13 +234,14 @@ class StateStore:
 
     def enqueue(self, channel: str, scope: str, due_at: float, data: Mapping[str, Any]) -> int:
         cur = self._exec(
-            "INSERT INTO outbox (channel, scope, due_at, status, data) VALUES (?, ?, ?, 'pending', ?)",
+            "INSERT INTO outbox (channel, scope, due_at, status, data) "
+            "VALUES (?, ?, ?, 'pending', ?)",
             (channel, scope, due_at, _dumps(data)),
         )
         return int(cur.lastrowid or 0)
 
     def claim_due(self, now: float, limit: int = 20) -> list[tuple[int, str, str, Doc]]:
-        """Mark due items as in flight and return them; a crash leaves them 'sending' (see recover)."""
+        """Mark due items as in flight and return them (a crash leaves them 'sending')."""
         with self.transaction():
             rows = self._exec(
                 "SELECT id, channel, scope, data FROM outbox WHERE status='pending' AND due_at<=? "
@@ -275,8 +274,15 @@ class StateStore:
             params.append(status)
         rows = self._exec(sql + " ORDER BY id", params).fetchall()
         return [
-            {"id": r[0], "channel": r[1], "scope": r[2], "due_at": r[3], "status": r[4],
-             "attempts": r[5], "data": json.loads(r[6])}
+            {
+                "id": r[0],
+                "channel": r[1],
+                "scope": r[2],
+                "due_at": r[3],
+                "status": r[4],
+                "attempts": r[5],
+                "data": json.loads(r[6]),
+            }
             for r in rows
         ]
 

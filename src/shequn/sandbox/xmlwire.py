@@ -50,7 +50,7 @@ def from_xml(data: bytes | str) -> dict[str, Any]:
     """Parse a packet, refusing DTDs and entities; raises MalformedXML."""
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True)
-    except Exception as exc:  # noqa: BLE001 - every parser failure means the same to the caller
+    except Exception as exc:
         raise MalformedXML(str(exc)) from exc
     value = _element_to_value(root)
     if not isinstance(value, dict):
