@@ -140,7 +140,7 @@ async def download_certificates(
         own = PlatformKeys()
         for item in downloaded:
             own.add_certificate(item.certificate)
-        ResponseVerifier(own, max_skew=pay.verifier.max_skew).verify(
+        ResponseVerifier(own, max_skew=pay.verifier.max_skew, now=pay.verifier.now).verify(
             response.headers, response.body
         )
     for item in downloaded:

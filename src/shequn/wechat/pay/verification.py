@@ -99,15 +99,15 @@ class ResponseVerifier:
     ) -> None:
         self.keys = keys
         self.max_skew = max_skew
-        self._now = now
+        self.now = now
 
     def verify(self, headers: Mapping[str, str], body: bytes | str) -> SignedHeaders:
         """Verify `body` against its headers; returns the headers that were checked."""
         signed = signed_headers(headers)
         if signed.signature.startswith(SIGNATURE_PROBE_PREFIX):
             raise SignatureProbe("Pay signature probe (WECHATPAY/SIGNTEST/) rejected as required")
-        check_timestamp(signed.timestamp, now=self._now, max_skew=self.max_skew)
-        at = dt.datetime.fromtimestamp(self._now(), dt.UTC)
+        check_timestamp(signed.timestamp, now=self.now, max_skew=self.max_skew)
+        at = dt.datetime.fromtimestamp(self.now(), dt.UTC)
         public_key = self.keys.get(signed.serial, at=at)
         verify_message(
             public_key, response_message(signed.timestamp, signed.nonce, body), signed.signature
