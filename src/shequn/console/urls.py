@@ -1,21 +1,38 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+"""Console URLs. Workspace pages live under /w/<workspace>/: the tenancy middleware scopes on it."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from shequn.console.views import areas, audit, home, members, tokens
 
 app_name = "console"
 
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("console")
-
-
-@login_required
-def workspace_home(request: HttpRequest, workspace: str) -> HttpResponse:
-    return HttpResponse(f"workspace {workspace}")
-
+workspace_patterns = [
+    path("", home.workspace_home, name="workspace_home"),
+    path("overview/", home.overview, name="overview"),
+    path("inbox/", areas.inbox, name="inbox"),
+    path("contacts/", areas.contacts, name="contacts"),
+    path("content/", areas.content, name="content"),
+    path("growth/", areas.growth, name="growth"),
+    path("community/", areas.community, name="community"),
+    path("analytics/", areas.analytics, name="analytics"),
+    path("channels/", areas.channels, name="channels"),
+    path("settings/members/", members.members, name="members"),
+    path("settings/members/invite/", members.invite, name="members_invite"),
+    path("settings/members/<uuid:uid>/role/", members.change_role, name="members_role"),
+    path("settings/members/<uuid:uid>/remove/", members.remove, name="members_remove"),
+    path(
+        "settings/invitations/<uuid:uid>/revoke/",
+        members.revoke_invitation,
+        name="invitation_revoke",
+    ),
+    path("settings/tokens/", tokens.tokens, name="tokens"),
+    path("settings/tokens/<uuid:uid>/revoke/", tokens.revoke, name="tokens_revoke"),
+    path("settings/audit/", audit.audit, name="audit"),
+]
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("w/<slug:workspace>/", workspace_home, name="workspace_home"),
+    path("", home.home, name="home"),
+    path("w/<slug:workspace>/", include(workspace_patterns)),
 ]

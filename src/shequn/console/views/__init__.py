@@ -1,0 +1,1 @@
+"""Console views: thin; reads in queries, writes in services."""
