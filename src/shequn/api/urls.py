@@ -1,5 +1,43 @@
-from django.urls import path
+"""The REST API at /api/v1: token auth, one error format, cursor pagination, OpenAPI document.
+
+No interactive docs page: ninja's loads its assets from a CDN. The OpenAPI document is at
+/api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Shequn API", version="1", urls_namespace="api")
-urlpatterns = [path("", api.urls)]
+from shequn.api.auth import TokenAuth, in_token_context
+from shequn.api.errors import install_error_handlers, json_errors, not_found_view
+from shequn.api.routers import audit, members, tokens, workspace
+from shequn.api.throttling import TokenRateThrottle
+
+api = NinjaAPI(
+    title="Shequn API",
+    version="1",
+    description="Workspace API. Authenticate with `Authorization: Bearer shq_...`.",
+    urls_namespace="api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+    auth=TokenAuth(),
+    throttle=[TokenRateThrottle()],
+)
+install_error_handlers(api)
+api.add_decorator(in_token_context, mode="operation")
+
+for area in (workspace, members, audit, tokens):
+    api.add_router("", area.router)
+
+
+def _wrap(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = json_errors(pattern.callback)
+    return patterns
+
+
+_ninja_patterns, _app_name, _namespace = api.urls
+_patterns = [*_wrap(list(_ninja_patterns)), re_path(r"^.*$", not_found_view, name="not_found")]
+urlpatterns = [path("", (_patterns, _app_name, _namespace))]
