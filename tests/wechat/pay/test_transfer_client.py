@@ -13,6 +13,7 @@ from shequn.wechat.pay.certificates import download_certificates
 from shequn.wechat.pay.client import PayClient
 from shequn.wechat.pay.errors import (
     InsufficientBalance,
+    MalformedPayResponse,
     MissingSignature,
     PayNotFound,
     PayPermanentError,
@@ -27,8 +28,16 @@ from shequn.wechat.pay.sensitive import decrypt_sensitive
 from shequn.wechat.pay.signing import parse_authorization
 from shequn.wechat.pay.transfer import SyncTransferClient, TransferClient
 from shequn.wechat.pay.transfer_models import SceneReportInfo, TransferBillRequest, TransferState
+from shequn.wechat.pay.verification import sign_response_headers
 from tests.wechat.pay.conftest import Platform
-from tests.wechat.pay.support import API_V3_KEY, MCHID, MERCHANT_SERIAL, FakePay, fixed_now
+from tests.wechat.pay.support import (
+    API_V3_KEY,
+    MCHID,
+    MERCHANT_SERIAL,
+    NOW,
+    FakePay,
+    fixed_now,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -287,3 +296,50 @@ def test_default_base_url_is_the_real_one(merchant_key: rsa.RSAPrivateKey) -> No
     )
     assert pay.base_url == "https://api.mch.weixin.qq.com"
     assert isinstance(pay._client(), httpx.AsyncClient)
+
+
+def _pay_with(handler: object, merchant_key: rsa.RSAPrivateKey, keys: PlatformKeys) -> PayClient:
+    async def no_sleep(_: float) -> None:
+        return None
+
+    return PayClient(
+        mchid=MCHID,
+        merchant_serial_no=MERCHANT_SERIAL,
+        merchant_private_key=merchant_key,
+        platform_keys=keys,
+        transport=httpx.MockTransport(handler),  # type: ignore[arg-type]
+        now=fixed_now,
+        sleep=no_sleep,
+    )
+
+
+async def test_gateway_5xx_without_pay_body_is_retried_then_a_transport_error(
+    merchant_key: rsa.RSAPrivateKey, cert_keys: PlatformKeys
+) -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(502, content=b"<html>Bad Gateway</html>")
+
+    pay = _pay_with(handler, merchant_key, cert_keys)
+    with pytest.raises(PayTransportError) as caught:
+        await TransferClient(pay).get_by_out_bill_no("abc")
+    assert caught.value.status == 502
+    assert not caught.value.verified
+    assert len(calls) == 3
+
+
+async def test_signed_success_that_is_not_json_is_malformed(
+    platform: Platform, merchant_key: rsa.RSAPrivateKey, cert_keys: PlatformKeys
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = b"<xml/>"
+        headers = sign_response_headers(
+            platform.cert_key, platform.cert_serial, body, timestamp=NOW
+        )
+        return httpx.Response(200, headers=headers, content=body)
+
+    pay = _pay_with(handler, merchant_key, cert_keys)
+    with pytest.raises(MalformedPayResponse):
+        await TransferClient(pay).get_by_out_bill_no("abc")
