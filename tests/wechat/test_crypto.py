@@ -99,7 +99,10 @@ def test_reply_envelope_vector() -> None:
 
 def test_inbound_decrypt_vector() -> None:
     crypto = MessageCrypto(CD_TOKEN, CD_KEY, CD_ID)
-    body = f"<xml><ToUserName><![CDATA[{CD_ID}]]></ToUserName><Encrypt><![CDATA[{D_ENCRYPT}]]></Encrypt><AgentID><![CDATA[1]]></AgentID></xml>"
+    body = (
+        f"<xml><ToUserName><![CDATA[{CD_ID}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{D_ENCRYPT}]]></Encrypt><AgentID><![CDATA[1]]></AgentID></xml>"
+    )
     plain = crypto.decrypt_envelope(
         body.encode(), msg_signature=D_SIGNATURE, timestamp="1411525903", nonce="461056294"
     )
