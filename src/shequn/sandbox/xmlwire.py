@@ -22,7 +22,7 @@ def _cdata(text: str) -> str:
 
 def _render_value(value: Any) -> str:
     if isinstance(value, Mapping):
-        return "".join(f"<{k}>{_render_value(v)}</{k}>" for k, v in value.items())
+        return "".join(_render_field(k, v) for k, v in value.items())
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         return "".join(f"<item>{_render_value(v)}</item>" for v in value)
     if isinstance(value, bool):
@@ -30,6 +30,14 @@ def _render_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return _cdata("" if value is None else str(value))
+
+
+def _render_field(key: str, value: Any) -> str:
+    # A list under "item" repeats the element itself (<item>..</item><item>..</item>); a list
+    # under any other key wraps <item> children (<ResultList><item>..</item></ResultList>).
+    if key == "item" and isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return "".join(f"<item>{_render_value(v)}</item>" for v in value)
+    return f"<{key}>{_render_value(value)}</{key}>"
 
 
 def to_xml(packet: Mapping[str, Any]) -> str:
@@ -43,7 +51,15 @@ def _element_to_value(elem: Any) -> Any:
         return elem.text or ""
     if all(child.tag == "item" for child in children):
         return [_element_to_value(child) for child in children]
-    return {child.tag: _element_to_value(child) for child in children}
+    out: dict[str, Any] = {}
+    for child in children:
+        value = _element_to_value(child)
+        if child.tag in out:  # repeated elements (e.g. <item> next to <count>) become a list
+            previous = out[child.tag]
+            out[child.tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            out[child.tag] = value
+    return out
 
 
 def from_xml(data: bytes | str) -> dict[str, Any]:
