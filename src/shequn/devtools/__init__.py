@@ -1,0 +1,1 @@
+"""Developer tooling: the quality gates behind `./dev test` and CI."""

@@ -1,0 +1,148 @@
+"""Boundaries between the product's Django apps, checked on the source (no imports executed).
+
+1. An app uses another app only through its `services` (writes), `queries` (reads) and `models`
+   (foreign keys and types). The shared kernel may be used from anywhere: `shequn.core`,
+   tenancy's `scope`, `access`, `roles`, `managers`, and `shequn.jobs.tasks`.
+2. Every `.unscoped()` call (a query across all tenants) carries a `# unscoped: <reason>`
+   comment on its line or the line above.
+
+    python -m shequn.devtools.boundaries [SRC_DIR]
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import sys
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+APPS = frozenset({"core", "tenancy", "accounts", "audit", "jobs", "api", "console"})
+PUBLIC_MODULES = frozenset({"services", "queries", "models"})
+SHARED_KERNEL: dict[str, frozenset[str] | None] = {
+    "core": None,  # all of it
+    "tenancy": frozenset({"scope", "access", "roles", "managers"}),
+    "jobs": frozenset({"tasks"}),
+}
+_UNSCOPED_REASON = re.compile(r"#\s*unscoped:\s*\S")
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def _app_of(path: Path, root: Path) -> str | None:
+    parts = path.relative_to(root).parts
+    return parts[0] if parts and parts[0] in APPS else None
+
+
+def _allowed(target_app: str, module: str | None) -> bool:
+    if module in PUBLIC_MODULES:
+        return True
+    if target_app in SHARED_KERNEL:
+        allowed = SHARED_KERNEL[target_app]
+        return allowed is None or module in allowed
+    return False
+
+
+def _imported(node: ast.AST) -> list[tuple[str, str | None]]:
+    """(app, first module inside the app or None) for each shequn app this node imports."""
+    found: list[tuple[str, str | None]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            parts = alias.name.split(".")
+            if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in APPS:
+                found.append((parts[1], parts[2] if len(parts) > 2 else None))
+    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        parts = node.module.split(".")
+        if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in APPS:
+            if len(parts) > 2:
+                found.append((parts[1], parts[2]))
+            else:  # `from shequn.accounts import services, queries`
+                found.extend((parts[1], alias.name) for alias in node.names)
+    return found
+
+
+def _comment_lines(source: str) -> dict[int, str]:
+    comments: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return comments
+
+
+def check_file(path: Path, root: Path) -> list[Violation]:
+    source = path.read_text(encoding="utf-8")
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        return [Violation(path, exc.lineno or 0, f"cannot parse: {exc.msg}")]
+    violations: list[Violation] = []
+    own_app = _app_of(path, root)
+    in_migrations = "migrations" in path.parts
+    comments = _comment_lines(source)
+    for node in ast.walk(tree):
+        if own_app and not in_migrations and isinstance(node, ast.Import | ast.ImportFrom):
+            for target_app, module in _imported(node):
+                if target_app != own_app and not _allowed(target_app, module):
+                    dotted = f"shequn.{target_app}" + (f".{module}" if module else "")
+                    violations.append(
+                        Violation(
+                            path,
+                            node.lineno,
+                            f"{own_app} imports {dotted}: use {target_app}'s services, "
+                            "queries or models (or the shared kernel)",
+                        )
+                    )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "unscoped"
+        ):
+            first, last = node.lineno - 1, node.end_lineno or node.lineno
+            if not any(
+                _UNSCOPED_REASON.search(comments.get(n, "")) for n in range(first, last + 1)
+            ):
+                violations.append(
+                    Violation(
+                        path, node.lineno, "`.unscoped()` needs a `# unscoped: <reason>` comment"
+                    )
+                )
+    return violations
+
+
+def check_tree(root: Path) -> list[Violation]:
+    violations: list[Violation] = []
+    for path in sorted(root.rglob("*.py")):
+        violations.extend(check_file(path, root))
+    return violations
+
+
+def default_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]).resolve() if args else default_root()
+    violations = check_tree(root)
+    for violation in violations:
+        print(violation)
+    files = sum(1 for _ in root.rglob("*.py"))
+    print(f"boundaries: {len(violations)} violation(s) in {files} files under {root}")
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
