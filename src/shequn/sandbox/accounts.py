@@ -139,6 +139,9 @@ def create_customer(sandbox: Sandbox, appid: str, **fields: Any) -> Doc:
         "created_at": now,
     }
     sandbox.store.put(FOLLOWER, appid, openid, customer)
+    if subscribed:
+        # Analytics (datacube) count followers from these events.
+        sandbox.store.append("oa_event", appid, now, {"openid": openid, "event": "subscribe"})
     return customer
 
 
