@@ -93,20 +93,15 @@ class OA:
         self.account = account
         self.appid: str = account["appid"]
         self.secret: str = account["secret"]
-        self._token: str | None = None
 
     async def token(self) -> str:
-        if self._token is None:
-            r = await self.client.get(
-                "/cgi-bin/token",
-                params={
-                    "grant_type": "client_credential",
-                    "appid": self.appid,
-                    "secret": self.secret,
-                },
-            )
-            self._token = r.json()["access_token"]
-        return self._token
+        # stable_token returns the same token while it is valid and a fresh one after the
+        # sandbox clock jumps past its expiry.
+        r = await self.client.post(
+            "/cgi-bin/stable_token",
+            json={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
+        return r.json()["access_token"]  # type: ignore[no-any-return]
 
     async def post(self, path: str, body: dict[str, Any] | None = None, **params: Any) -> Any:
         r = await self.client.post(

@@ -2,7 +2,7 @@
 
 Platforms are packages under `shequn.sandbox` listed in PLATFORMS; each one that is importable
 contributes:
-    routes() -> list[BaseRoute]            its WeChat-compatible endpoints
+    routes() -> list[BaseRoute]            optional: its WeChat-compatible endpoints
     MOUNT: str = ""                        optional path prefix (WeCom uses "/qyapi")
     setup(sandbox) -> None                 optional: register callback channels, seed state
     control_routes() -> list[BaseRoute]    optional: extra control API under /sandbox/<name>/
@@ -94,8 +94,11 @@ def create_app(
         extra_control = getattr(module, "control_routes", None)
         if extra_control is not None:
             routes.insert(0, Mount(f"/sandbox/{name}", routes=extra_control()))
+        routes_of = getattr(module, "routes", None)
+        if routes_of is None:
+            continue
         mount = getattr(module, "MOUNT", "")
-        platform_routes = module.routes()
+        platform_routes = routes_of()
         routes.extend([Mount(mount, routes=platform_routes)] if mount else platform_routes)
 
     @asynccontextmanager
