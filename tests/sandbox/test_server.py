@@ -44,7 +44,7 @@ def sandbox_url(tmp_path) -> Iterator[str]:
 class _Receiver(BaseHTTPRequestHandler):
     got: list[tuple[dict[str, list[str]], bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Receiver.got.append((parse_qs(urlsplit(self.path).query), body))
         self.send_response(200)

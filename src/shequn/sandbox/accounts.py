@@ -157,5 +157,5 @@ def openid_owner(sandbox: Sandbox, openid: str) -> str | None:
     """Which account an openid belongs to (49003 when another account's openid is used)."""
     for appid in sandbox.store.scopes(FOLLOWER):
         if sandbox.store.get(FOLLOWER, appid, openid) is not None:
-            return appid
+            return str(appid)
     return None

@@ -103,7 +103,7 @@ class Faults:
                     rule["remaining"] -= 1
                     data["api"] = [r for r in data["api"] if r["remaining"] > 0]
                     self._save(data)
-                    return rule
+                    return dict(rule)
         return None
 
     def latency_for(self, path: str) -> float:

@@ -8,6 +8,7 @@ add kinds without schema changes. Counters back quotas; the log table keeps appe
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -143,7 +144,7 @@ class StateStore:
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = False,
-    ) -> list[Doc]:
+    ) -> builtins.list[Doc]:
         """Documents in insertion order; `after_key` pages like WeChat's next_openid."""
         sql = "SELECT data FROM docs WHERE kind=? AND scope=?"
         params: list[Any] = [kind, scope]
@@ -163,7 +164,7 @@ class StateStore:
         sql = "SELECT COUNT(*) FROM docs WHERE kind=? AND scope=?" + clause  # noqa: S608 - field names are validated in _where
         return int(self._exec(sql, [kind, scope, *extra]).fetchone()[0])
 
-    def scopes(self, kind: str) -> list[str]:
+    def scopes(self, kind: str) -> builtins.list[str]:
         rows = self._exec("SELECT DISTINCT scope FROM docs WHERE kind=?", (kind,)).fetchall()
         return [r[0] for r in rows]
 
@@ -209,7 +210,7 @@ class StateStore:
         since_id: int = 0,
         between: tuple[float, float] | None = None,
         limit: int | None = None,
-    ) -> list[Doc]:
+    ) -> builtins.list[Doc]:
         """Log entries as dicts with `id` and `at` added."""
         sql = "SELECT id, at, data FROM log WHERE kind=? AND id>?"
         params: list[Any] = [kind, since_id]
@@ -240,7 +241,7 @@ class StateStore:
         )
         return int(cur.lastrowid or 0)
 
-    def claim_due(self, now: float, limit: int = 20) -> list[tuple[int, str, str, Doc]]:
+    def claim_due(self, now: float, limit: int = 20) -> builtins.list[tuple[int, str, str, Doc]]:
         """Mark due items as in flight and return them (a crash leaves them 'sending')."""
         with self.transaction():
             rows = self._exec(
@@ -266,9 +267,9 @@ class StateStore:
     def finish(self, item_id: int, status: str, attempts: int) -> None:
         self._exec("UPDATE outbox SET status=?, attempts=? WHERE id=?", (status, attempts, item_id))
 
-    def outbox_items(self, *, status: str | None = None) -> list[Doc]:
+    def outbox_items(self, *, status: str | None = None) -> builtins.list[Doc]:
         sql = "SELECT id, channel, scope, due_at, status, attempts, data FROM outbox"
-        params: list[Any] = []
+        params: builtins.list[Any] = []
         if status is not None:
             sql += " WHERE status=?"
             params.append(status)

@@ -60,7 +60,7 @@ def _tokens(sandbox: Sandbox, appid: str, space: str) -> list[Doc]:
 
 
 def _issue(sandbox: Sandbox, appid: str, space: str, now: float) -> Doc:
-    token = {
+    token: Doc = {
         "token": ids.access_token(),
         "appid": appid,
         "space": space,
