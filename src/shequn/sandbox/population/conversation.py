@@ -29,7 +29,10 @@ def transcript(
     """The last `limit` messages both ways, oldest first, each with `from` = customer|account."""
     store = sandbox.store
     where = {"openid": openid}
-    mine = [{**e, "from": "customer"} for e in store.entries(SENT, appid, where=where, since_id=since_id)]
+    mine = [
+        {**e, "from": "customer"}
+        for e in store.entries(SENT, appid, where=where, since_id=since_id)
+    ]
     theirs = [
         {**e, "from": "account"}
         for e in store.entries(RECEIVED, appid, where=where, since_id=since_id)

@@ -3,7 +3,7 @@
 Each platform package owns its state; customers only act through its customer-action functions
 (`wecom.actions.add_staff`, `pay...confirm_transfer`, `shop...place_order`). They are imported
 lazily so the population works with whatever platforms this sandbox build has; a missing one
-raises PlatformMissing, which the simulator counts instead of crashing.
+raises PlatformMissingError, which the simulator counts instead of crashing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from shequn.sandbox.context import Sandbox
 
 
-class PlatformMissing(RuntimeError):
+class PlatformMissingError(RuntimeError):
     """The sandbox build has no such platform (or it lacks the customer action)."""
 
 
@@ -37,15 +37,16 @@ def action(platform: str, name: str) -> Callable[..., Any]:
         fn = getattr(module, name, None)
         if fn is not None:
             return fn  # type: ignore[no-any-return]
-    raise PlatformMissing(f"this sandbox has no {platform} platform with {name}()")
+    raise PlatformMissingError(f"this sandbox has no {platform} platform with {name}()")
 
 
 def available(platform: str) -> bool:
     try:
-        action(platform, {"wecom": "add_staff", "pay": "confirm_transfer", "shop": "place_order"}[
-            platform
-        ])
-    except PlatformMissing:
+        action(
+            platform,
+            {"wecom": "add_staff", "pay": "confirm_transfer", "shop": "place_order"}[platform],
+        )
+    except PlatformMissingError:
         return False
     return True
 

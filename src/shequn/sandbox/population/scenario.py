@@ -188,8 +188,7 @@ def _accounts(raw: Any) -> tuple[AccountSpec, ...]:
         if kind not in ("service", "subscription"):
             raise ScenarioError(f"accounts[{i}].kind must be service or subscription")
         channels = tuple(
-            Weighted(str(c["scene"]), float(c.get("weight", 1.0)))
-            for c in acct.get("channels", [])
+            Weighted(str(c["scene"]), float(c.get("weight", 1.0))) for c in acct.get("channels", [])
         )
         if any(not 1 <= len(c.value) <= 64 for c in channels):
             raise ScenarioError(f"accounts[{i}].channels: scene strings are 1..64 characters")
@@ -316,8 +315,10 @@ def parse_scenario(data: dict[str, Any], *, source: str = "") -> Scenario:
         gender=gender,
         languages=languages,
         regions=regions,
-        interests={str(k): _probability(v, 0, f"interests.{k}") for k, v in
-                   (data.get("interests") or {}).items()},
+        interests={
+            str(k): _probability(v, 0, f"interests.{k}")
+            for k, v in (data.get("interests") or {}).items()
+        },
         baby_share=_probability(baby.get("share"), 0.0, "baby.share"),
         baby_within_months=float(baby.get("born_within_months", 24)),
         expecting_share=_probability(baby.get("expecting_share"), 0.0, "baby.expecting_share"),

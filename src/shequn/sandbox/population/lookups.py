@@ -1,0 +1,73 @@
+"""What customers can see of the other platforms: the WeCom corp's contact and join ways (the
+codes they may scan) and the transfer bills waiting for them to confirm.
+
+These read the WeCom and Pay sandboxes' state documents (read-only); customers change that state
+only through the platforms' customer actions (see platforms.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shequn.sandbox.context import Sandbox
+from shequn.sandbox.population.invites import Invite, KnownCodes
+
+CONTACT_WAY_KINDS = ("wecom_contact_way",)
+JOIN_WAY_KINDS = ("wecom_join_way",)
+BILL_KINDS = ("pay_bill", "pay_transfer_bill")
+WAITING = "WAIT_USER_CONFIRM"
+
+
+def _docs(sandbox: Sandbox, kinds: tuple[str, ...], scope: str, limit: int = 5000) -> list[Any]:
+    for kind in kinds:
+        docs = sandbox.store.list(kind, scope, limit=limit)
+        if docs:
+            return docs
+    return []
+
+
+def known_codes(sandbox: Sandbox, corpid: str) -> KnownCodes:
+    known = KnownCodes()
+    for way in _docs(sandbox, CONTACT_WAY_KINDS, corpid):
+        users = way.get("user") or way.get("users") or []
+        if not users or not way.get("config_id"):
+            continue
+        invite = Invite("staff", str(way["config_id"]), str(users[0]), way.get("state") or None)
+        known.add(invite, way.get("qr_code"))
+    for way in _docs(sandbox, JOIN_WAY_KINDS, corpid):
+        if not way.get("config_id"):
+            continue
+        invite = Invite("join", str(way["config_id"]), None, way.get("state") or None)
+        known.add(invite, way.get("qr_code"))
+    return known
+
+
+def waiting_bills(sandbox: Sandbox, mchid: str, limit: int = 2000) -> list[dict[str, Any]]:
+    """Transfer bills in WAIT_USER_CONFIRM: {out_bill_no, openid, appid, amount}."""
+    for kind in BILL_KINDS:
+        docs = sandbox.store.list(kind, mchid, where={"state": WAITING}, limit=limit)
+        if docs:
+            return [
+                {
+                    "out_bill_no": d.get("out_bill_no"),
+                    "openid": d.get("openid"),
+                    "appid": d.get("appid"),
+                    "amount": d.get("transfer_amount"),
+                    "remark": d.get("transfer_remark", ""),
+                }
+                for d in docs
+            ]
+    return []
+
+
+def waiting_bills_for(sandbox: Sandbox, openids: set[str]) -> list[dict[str, Any]]:
+    """Bills waiting for any of these openids, across merchants (the phone page's red packets)."""
+    out = []
+    for kind in BILL_KINDS:
+        for mchid in sandbox.store.scopes(kind):
+            out += [
+                {**bill, "mchid": mchid}
+                for bill in waiting_bills(sandbox, mchid)
+                if bill["openid"] in openids
+            ]
+    return out
