@@ -9,6 +9,7 @@ from shequn.wechat.errors import WeComErrorCode
 _EXTRA = {
     40050: "chatid not found",
     40058: "invalid parameter",
+    40068: "invalid tagid",
 }
 
 
