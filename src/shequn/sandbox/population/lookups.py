@@ -26,6 +26,15 @@ def _docs(sandbox: Sandbox, kinds: tuple[str, ...], scope: str, limit: int = 500
     return []
 
 
+def _qr_keys(url: Any) -> tuple[str, ...]:
+    """The image URL and its key: the key is also what the printed code's link carries."""
+    if not isinstance(url, str) or not url:
+        return ()
+    parts = url.rstrip("/").split("/")
+    key = parts[-2] if len(parts) >= 2 and len(parts[-2]) >= 16 else ""
+    return (url, key) if key else (url,)
+
+
 def known_codes(sandbox: Sandbox, corpid: str) -> KnownCodes:
     known = KnownCodes()
     for way in _docs(sandbox, CONTACT_WAY_KINDS, corpid):
@@ -33,12 +42,12 @@ def known_codes(sandbox: Sandbox, corpid: str) -> KnownCodes:
         if not users or not way.get("config_id"):
             continue
         invite = Invite("staff", str(way["config_id"]), str(users[0]), way.get("state") or None)
-        known.add(invite, way.get("qr_code"))
+        known.add(invite, *_qr_keys(way.get("qr_code")))
     for way in _docs(sandbox, JOIN_WAY_KINDS, corpid):
         if not way.get("config_id"):
             continue
         invite = Invite("join", str(way["config_id"]), None, way.get("state") or None)
-        known.add(invite, way.get("qr_code"))
+        known.add(invite, *_qr_keys(way.get("qr_code")))
     return known
 
 

@@ -84,3 +84,15 @@ async def decline_transfer(sandbox: Sandbox, mchid: str, *, out_bill_no: str) ->
 
 async def place_order(sandbox: Sandbox, appid: str, **kwargs: Any) -> Any:
     return await action("shop", "place_order")(sandbox, appid, **kwargs)
+
+
+def ensure_corp(sandbox: Sandbox, corpid: str, fields: dict[str, Any]) -> bool:
+    """Create the WeCom corp from the scenario's fields unless it exists; True if created."""
+    try:
+        corps = importlib.import_module("shequn.sandbox.wecom.corps")
+    except ModuleNotFoundError as exc:
+        raise PlatformMissingError("this sandbox has no wecom platform") from exc
+    if corps.get_corp(sandbox, corpid) is not None:
+        return False
+    corps.create_corp(sandbox, **{**fields, "corpid": corpid})
+    return True

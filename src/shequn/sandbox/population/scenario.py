@@ -71,6 +71,7 @@ class WeComSpec:
     contact_ways: tuple[Weighted, ...]  # value = userid; extra: state, config_id
     join_ways: tuple[str, ...]  # join-way config ids to scan spontaneously
     discover: bool  # also use the contact/join ways found in the sandbox's WeCom state
+    create: dict[str, Any]  # corp fields (staff, callback_url...) when the sandbox lacks the corp
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def _wecom(raw: Any) -> WeComSpec | None:
         contact_ways=tuple(ways),
         join_ways=tuple(str(c) for c in raw.get("join_ways", [])),
         discover=bool(raw.get("discover", True)),
+        create=dict(raw.get("create") or {}),
     )
 
 

@@ -100,6 +100,9 @@ class Simulator(ReactingMixin):
                     accounts.create_account(sandbox, **spec.create)
                 if spec.seed_qr:
                     self._seed_qr_codes(spec.appid, [c.value for c in spec.channels], now)
+            wecom = sc.wecom
+            if wecom is not None and wecom.create and platforms.available("wecom"):
+                platforms.ensure_corp(sandbox, wecom.corpid, wecom.create)
             stored = {d["cid"]: d for d in store.list(PERSON, sc.name)}
             for person in spawn(sc, now):
                 if person.cid in stored:
@@ -242,7 +245,8 @@ class Simulator(ReactingMixin):
         if action == "join_group":
             if not (sc.wecom.join_ways or seen.codes.join_ways()):
                 return []
-            return [(p, "") for p in self.people if not p.groups]
+            # The WeCom sandbox knows a customer once they added a staff account.
+            return [(p, "") for p in self.people if p.staff and not p.groups]
         if action == "leave_group":
             return [(p, "") for p in self.people if p.groups]
         return []
