@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "shequn.jobs",
     "shequn.api",
     "shequn.console",
+    "shequn.channels",
+    "shequn.ingest",
+    "shequn.contacts",
 ]
 
 MIDDLEWARE = [

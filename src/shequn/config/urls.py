@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("shequn.accounts.urls")),
     path("api/v1/", include("shequn.api.urls")),
+    path("cb/", include("shequn.ingest.urls")),
     path("", include("shequn.console.urls")),
 ]

@@ -1,0 +1,288 @@
+"""Writes on contacts, identities, the timeline, follower state and customer groups.
+
+Every function is idempotent for one source event: handlers are retried and replayed. Follows
+and joins are data, recorded on the contact's timeline; merges, which change who a row belongs
+to, are also written to the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from shequn.audit.services import record
+from shequn.channels.models import OfficialAccount, WeComCorp
+from shequn.contacts.models import (
+    Contact,
+    ContactEvent,
+    ContactMerge,
+    CustomerGroup,
+    Follower,
+    GroupMembership,
+    Identity,
+)
+
+
+def _get_or_create(model: Any, defaults: dict[str, Any] | None = None, **lookup: Any) -> Any:
+    """get_or_create that survives a concurrent insert of the same unique key."""
+    found = model.objects.filter(**lookup).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **(defaults or {}))
+    except IntegrityError:
+        return model.objects.get(**lookup)
+
+
+def resolve(contact: Contact) -> Contact:
+    """Follow merges to the contact that is kept."""
+    seen = 0
+    while contact.merged_into_id is not None and seen < 10:
+        contact = Contact.objects.get(pk=contact.merged_into_id)
+        seen += 1
+    return contact
+
+
+def contact_for_identity(kind: str, value: str, channel_ref: str = "") -> Contact:
+    """The contact behind a platform identity, created with the identity when first seen."""
+    identity = Identity.objects.filter(kind=kind, channel_ref=channel_ref, value=value).first()
+    if identity is not None:
+        return resolve(identity.contact)
+    with transaction.atomic():
+        contact = Contact.objects.create()
+        try:
+            with transaction.atomic():
+                Identity.objects.create(
+                    contact=contact, kind=kind, channel_ref=channel_ref, value=value
+                )
+        except IntegrityError:
+            contact.delete()
+            identity = Identity.objects.get(kind=kind, channel_ref=channel_ref, value=value)
+            return resolve(identity.contact)
+    return contact
+
+
+@transaction.atomic
+def attach_unionid(contact: Contact, unionid: str) -> Contact:
+    """Give the contact its unionid; if another contact already has it, they are one person."""
+    if not unionid:
+        return contact
+    existing = Identity.objects.filter(
+        kind=Identity.Kind.UNIONID, channel_ref="", value=unionid
+    ).first()
+    if existing is None:
+        _get_or_create(
+            Identity,
+            kind=Identity.Kind.UNIONID,
+            channel_ref="",
+            value=unionid,
+            defaults={"contact": contact},
+        )
+        return contact
+    other = resolve(existing.contact)
+    if other.pk == contact.pk:
+        return contact
+    return merge(keep=other, merge_away=contact, reason="unionid")
+
+
+@transaction.atomic
+def merge(*, keep: Contact, merge_away: Contact, reason: str) -> Contact:
+    """Move everything of `merge_away` onto `keep`; the earlier first touch wins."""
+    if keep.created_at and merge_away.created_at and merge_away.created_at < keep.created_at:
+        keep, merge_away = merge_away, keep
+    Identity.objects.filter(contact=merge_away).update(contact=keep)
+    ContactEvent.objects.filter(contact=merge_away).update(contact=keep)
+    Follower.objects.filter(contact=merge_away).update(contact=keep)
+    GroupMembership.objects.filter(contact=merge_away).update(contact=keep)
+    if merge_away.first_touch_at and (
+        keep.first_touch_at is None or merge_away.first_touch_at < keep.first_touch_at
+    ):
+        keep.first_touch_at = merge_away.first_touch_at
+        keep.first_touch_channel = merge_away.first_touch_channel
+        keep.first_touch_scene = merge_away.first_touch_scene
+    if merge_away.last_touch_at and (
+        keep.last_touch_at is None or merge_away.last_touch_at > keep.last_touch_at
+    ):
+        keep.last_touch_at = merge_away.last_touch_at
+        keep.last_touch_channel = merge_away.last_touch_channel
+        keep.last_touch_scene = merge_away.last_touch_scene
+    for name in ("display_name", "gender", "language", "region"):
+        if not getattr(keep, name):
+            setattr(keep, name, getattr(merge_away, name))
+    keep.save()
+    merge_away.merged_into = keep
+    merge_away.save(update_fields=["merged_into"])
+    ContactMerge.objects.create(kept=keep, merged=merge_away, reason=reason)
+    record(
+        "contacts.contact.merged",
+        target=keep,
+        data={"merged": str(merge_away.uid), "reason": reason},
+    )
+    return keep
+
+
+def touch(contact: Contact, channel_ref: str, scene: str, at: datetime) -> None:
+    """Attribution: the first touch is kept for good; the last touch follows the latest one."""
+    changed = []
+    if contact.first_touch_at is None:
+        contact.first_touch_at, contact.first_touch_channel = at, channel_ref
+        contact.first_touch_scene = scene[:128]
+        changed += ["first_touch_at", "first_touch_channel", "first_touch_scene"]
+    if contact.last_touch_at is None or at >= contact.last_touch_at:
+        contact.last_touch_at, contact.last_touch_channel = at, channel_ref
+        contact.last_touch_scene = scene[:128]
+        changed += ["last_touch_at", "last_touch_channel", "last_touch_scene"]
+    if changed:
+        contact.save(update_fields=changed)
+
+
+def add_timeline_event(
+    contact: Contact,
+    kind: str,
+    *,
+    channel_ref: str,
+    occurred_at: datetime,
+    source_key: str,
+    data: dict[str, Any] | None = None,
+) -> ContactEvent:
+    """One timeline entry per `source_key`, however often the source event is processed."""
+    return _get_or_create(  # type: ignore[no-any-return]
+        ContactEvent,
+        source_key=source_key[:300],
+        defaults={
+            "contact": contact,
+            "kind": kind,
+            "channel_ref": channel_ref,
+            "occurred_at": occurred_at,
+            "data": data or {},
+        },
+    )
+
+
+# -- official accounts ---------------------------------------------------------------------
+
+
+def _follower(account: OfficialAccount, openid: str, contact: Contact) -> Follower:
+    return _get_or_create(  # type: ignore[no-any-return]
+        Follower, account=account, openid=openid, defaults={"contact": contact}
+    )
+
+
+@transaction.atomic
+def follow(
+    account: OfficialAccount, openid: str, *, channel_ref: str, scene: str, at: datetime
+) -> Contact:
+    contact = contact_for_identity(Identity.Kind.OA_OPENID, openid, channel_ref)
+    follower = _follower(account, openid, contact)
+    latest_change = max(
+        (t for t in (follower.subscribed_at, follower.unsubscribed_at) if t), default=None
+    )
+    if latest_change is None or at >= latest_change:
+        follower.subscribed, follower.subscribed_at = True, at
+        follower.unsubscribed_at = None
+        follower.scene = scene[:128]
+        follower.save()
+    touch(contact, channel_ref, scene, at)
+    if contact.lifecycle_stage == Contact.Lifecycle.LAPSED:
+        contact.lifecycle_stage = Contact.Lifecycle.NEW
+        contact.save(update_fields=["lifecycle_stage"])
+    return contact
+
+
+@transaction.atomic
+def unfollow(account: OfficialAccount, openid: str, *, channel_ref: str, at: datetime) -> Contact:
+    contact = contact_for_identity(Identity.Kind.OA_OPENID, openid, channel_ref)
+    follower = _follower(account, openid, contact)
+    latest_change = max(
+        (t for t in (follower.subscribed_at, follower.unsubscribed_at) if t), default=None
+    )
+    if latest_change is None or at >= latest_change:
+        follower.subscribed, follower.unsubscribed_at = False, at
+        follower.save()
+    return contact
+
+
+def set_location(
+    contact: Contact, latitude: float | None, longitude: float | None, at: datetime
+) -> None:
+    if latitude is None or longitude is None:
+        return
+    if contact.last_location_at is None or at >= contact.last_location_at:
+        contact.last_latitude, contact.last_longitude, contact.last_location_at = (
+            latitude,
+            longitude,
+            at,
+        )
+        contact.save(update_fields=["last_latitude", "last_longitude", "last_location_at"])
+
+
+# -- WeCom customer groups -----------------------------------------------------------------
+
+
+def group(corp: WeComCorp, chat_id: str, at: datetime) -> CustomerGroup:
+    return _get_or_create(  # type: ignore[no-any-return]
+        CustomerGroup, corp=corp, chat_id=chat_id, defaults={"created_at": at}
+    )
+
+
+def _member_contact(corp_ref: str, member_id: str) -> Contact | None:
+    identity = Identity.objects.filter(
+        kind=Identity.Kind.WECOM_EXTERNAL_USERID, channel_ref=corp_ref, value=member_id
+    ).first()
+    return resolve(identity.contact) if identity else None
+
+
+@transaction.atomic
+def members_joined(
+    customer_group: CustomerGroup,
+    member_ids: list[str] | tuple[str, ...],
+    *,
+    corp_ref: str,
+    join_scene: int | None,
+    at: datetime,
+) -> list[GroupMembership]:
+    joined = []
+    for member_id in member_ids:
+        membership = _get_or_create(
+            GroupMembership,
+            group=customer_group,
+            member_id=member_id,
+            defaults={"joined_at": at, "join_scene": join_scene},
+        )
+        if membership.left_at is not None and at >= membership.left_at:
+            membership.joined_at, membership.left_at = at, None
+            membership.join_scene, membership.quit_scene = join_scene, None
+        if membership.contact_id is None:
+            membership.contact = _member_contact(corp_ref, member_id)
+        membership.save()
+        joined.append(membership)
+    return joined
+
+
+@transaction.atomic
+def members_left(
+    customer_group: CustomerGroup,
+    member_ids: list[str] | tuple[str, ...],
+    *,
+    quit_scene: int | None,
+    at: datetime,
+) -> None:
+    for member_id in member_ids:
+        membership = _get_or_create(
+            GroupMembership, group=customer_group, member_id=member_id, defaults={"joined_at": at}
+        )
+        if membership.left_at is None and at >= membership.joined_at:
+            membership.left_at, membership.quit_scene = at, quit_scene
+            membership.save(update_fields=["left_at", "quit_scene"])
+
+
+def group_dismissed(customer_group: CustomerGroup, at: datetime) -> None:
+    if customer_group.dismissed_at is None:
+        customer_group.dismissed_at = at
+        customer_group.save(update_fields=["dismissed_at"])
+        GroupMembership.objects.filter(group=customer_group, left_at__isnull=True).update(
+            left_at=at
+        )

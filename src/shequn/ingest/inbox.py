@@ -1,0 +1,277 @@
+"""Writing inbox rows: one idempotent INSERT per callback, alone or group-committed.
+
+`INSERT … ON CONFLICT DO NOTHING RETURNING id` (SQLite ≥ 3.35 and PostgreSQL) tells in one
+statement whether the row is new; Django's bulk_create(ignore_conflicts=True) cannot.
+
+Two writers share that statement:
+- `insert_now` runs it in the caller's own transaction (the Django view, tests, replays);
+- `GroupCommitWriter` is one thread per process that takes every request waiting at that moment,
+  inserts them in ONE transaction and wakes each request only after that commit. Concurrent
+  callbacks then cost one commit (and one SQLite write lock) per batch instead of one each.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+
+from shequn.core.ids import uuid7
+from shequn.core.logging import get_logger
+from shequn.ingest.models import InboundEvent
+
+log = get_logger(__name__)
+
+_COLUMNS = (
+    "tenant_id",
+    "uid",
+    "channel_kind",
+    "channel_id",
+    "platform",
+    "msg_type",
+    "event",
+    "change_type",
+    "dedupe_key",
+    "from_user",
+    "raw_xml",
+    "fields",
+    "received_at",
+    "state",
+    "attempts",
+    "last_error",
+)
+
+
+@dataclass
+class NewEvent:
+    """An inbox row about to be written."""
+
+    tenant_id: int
+    channel_kind: str
+    channel_id: int
+    platform: str
+    msg_type: str
+    event: str
+    change_type: str
+    dedupe_key: str
+    from_user: str
+    raw_xml: str
+    fields: dict[str, Any]
+    received_at: datetime
+    parked: bool = False
+    uid: uuid.UUID = field(default_factory=uuid7)
+
+
+@dataclass(frozen=True)
+class Inserted:
+    event_id: int | None  # None: a row with this dedupe key already existed
+
+    @property
+    def is_new(self) -> bool:
+        return self.event_id is not None
+
+
+def _sql(vendor: str) -> str:
+    table = InboundEvent._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in _COLUMNS)
+    placeholders = ", ".join(
+        "CAST(%s AS jsonb)" if c == "fields" and vendor == "postgresql" else "%s" for c in _COLUMNS
+    )
+    conflict = ", ".join(
+        quote(c) for c in ("tenant_id", "channel_kind", "channel_id", "dedupe_key")
+    )
+    # Identifiers come from the model's own metadata, never from input.
+    return (
+        f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote('id')}"
+    )
+
+
+_SQL_BY_VENDOR: dict[str, str] = {}
+_UID_FIELD = InboundEvent._meta.get_field("uid")
+_RECEIVED_FIELD = InboundEvent._meta.get_field("received_at")
+
+
+def _params(row: NewEvent) -> list[Any]:
+    return [
+        row.tenant_id,
+        _UID_FIELD.get_db_prep_value(row.uid, connection),
+        row.channel_kind,
+        row.channel_id,
+        row.platform,
+        row.msg_type[:64],
+        row.event[:64],
+        row.change_type[:64],
+        row.dedupe_key[:255],
+        row.from_user[:128],
+        row.raw_xml,
+        json.dumps(row.fields, ensure_ascii=False, separators=(",", ":")),
+        _RECEIVED_FIELD.get_db_prep_value(row.received_at, connection),
+        InboundEvent.State.PARKED if row.parked else InboundEvent.State.RECEIVED,
+        0,
+        "",
+    ]
+
+
+def _execute(row: NewEvent) -> Inserted:
+    vendor = connection.vendor
+    sql = _SQL_BY_VENDOR.get(vendor)
+    if sql is None:
+        sql = _SQL_BY_VENDOR[vendor] = _sql(vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(row))
+        found = cursor.fetchone()
+    return Inserted(int(found[0]) if found else None)
+
+
+# Called with {tenant_id: [event ids]} for the new, unparked rows once they are committed.
+Enqueue = Callable[[dict[int, list[int]]], None]
+
+
+def _enqueue_processing(new_rows: dict[int, list[int]]) -> None:
+    from shequn.ingest.tasks import process_batch
+
+    for tenant_id, event_ids in new_rows.items():
+        process_batch.enqueue(tenant_id, event_ids)
+
+
+def insert_now(row: NewEvent, *, enqueue: Enqueue = _enqueue_processing) -> Inserted:
+    """Insert in the caller's transaction; processing is enqueued when it commits."""
+    with transaction.atomic():
+        result = _execute(row)
+        if result.event_id is not None and not row.parked:
+            new = {row.tenant_id: [result.event_id]}
+            transaction.on_commit(lambda: enqueue(new))
+    return result
+
+
+class IngestUnavailable(Exception):  # noqa: N818 - the state callers react to
+    """The inbox could not be written (database down, writer stuck): answer 503, WeChat retries."""
+
+
+@dataclass
+class _Pending:
+    row: NewEvent
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Inserted | None = None
+    error: BaseException | None = None
+
+
+class GroupCommitWriter:
+    """A per-process writer thread batching concurrent inserts into one transaction."""
+
+    def __init__(
+        self,
+        *,
+        max_batch: int = 500,
+        wait_timeout: float = 10.0,
+        enqueue: Enqueue = _enqueue_processing,
+    ) -> None:
+        self.max_batch = max_batch
+        self.wait_timeout = wait_timeout
+        self._enqueue = enqueue
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="shequn-ingest-writer", daemon=True
+                )
+                self._thread.start()
+
+    def submit(self, row: NewEvent) -> Inserted:
+        """Block until the row's batch committed; raises IngestUnavailable if it failed."""
+        self._ensure_started()
+        pending = _Pending(row)
+        self._queue.put(pending)
+        if not pending.done.wait(self.wait_timeout):
+            raise IngestUnavailable("the inbox writer did not answer in time")
+        if pending.error is not None or pending.result is None:
+            raise IngestUnavailable(str(pending.error or "no result"))
+        return pending.result
+
+    def stop(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=5)
+
+    def _take_batch(self) -> list[_Pending] | None:
+        first = self._queue.get()
+        if first is None:
+            return None
+        batch = [first]
+        while len(batch) < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)  # stop after this batch
+                break
+            batch.append(item)
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._take_batch()
+            if batch is None:
+                connection.close()
+                return
+            self._write(batch)
+
+    def _write(self, batch: list[_Pending]) -> None:
+        try:
+            with transaction.atomic():
+                for pending in batch:
+                    pending.result = _execute(pending.row)
+        except DatabaseError as exc:
+            for pending in batch:
+                pending.result = None
+            _reset_connection()
+            if len(batch) > 1:
+                # One bad row must not sink its neighbours: write them one by one.
+                for pending in batch:
+                    self._write([pending])
+                return
+            batch[0].error = exc
+            log.error("ingest.inbox.write_failed", error=str(exc)[:300])
+        except BaseException as exc:
+            for pending in batch:
+                pending.error = exc
+            log.exception("ingest.inbox.writer_crashed")
+        new_rows: dict[int, list[int]] = defaultdict(list)
+        for pending in batch:
+            pending.done.set()
+            result = pending.result
+            if result is not None and result.event_id is not None and not pending.row.parked:
+                new_rows[pending.row.tenant_id].append(result.event_id)
+        if new_rows:
+            try:
+                self._enqueue(dict(new_rows))
+            except Exception:
+                log.exception("ingest.inbox.enqueue_failed")
+                _reset_connection()
+
+
+def _reset_connection() -> None:
+    """After a database error the connection may be unusable; the next use reconnects."""
+    try:
+        if connection.in_atomic_block:
+            return
+        connection.close()
+    except DatabaseError:
+        pass
