@@ -2,9 +2,9 @@
 
 1. An app uses another app only through its `services` (writes), `queries` (reads) and `models`
    (foreign keys and types). The shared kernel may be used from anywhere: `shequn.core`,
-   tenancy's `scope`, `access`, `roles`, `managers`, and `shequn.jobs.tasks`.
+   tenancy's `scope`, `access`, `roles`, `managers`, and jobs' `tasks` and `schedule`.
 2. Every `.unscoped()` call (a query across all tenants) carries a `# unscoped: <reason>`
-   comment on its line or the line above.
+   comment on its line(s) or on a comment line just above.
 
     python -m shequn.devtools.boundaries [SRC_DIR]
 """
@@ -19,12 +19,11 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-APPS = frozenset({"core", "tenancy", "accounts", "audit", "jobs", "api", "console"})
 PUBLIC_MODULES = frozenset({"services", "queries", "models"})
 SHARED_KERNEL: dict[str, frozenset[str] | None] = {
     "core": None,  # all of it
     "tenancy": frozenset({"scope", "access", "roles", "managers"}),
-    "jobs": frozenset({"tasks"}),
+    "jobs": frozenset({"tasks", "schedule"}),  # task conventions and `@periodic`
 }
 _UNSCOPED_REASON = re.compile(r"#\s*unscoped:\s*\S")
 
@@ -39,9 +38,14 @@ class Violation:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _app_of(path: Path, root: Path) -> str | None:
+def find_apps(root: Path) -> frozenset[str]:
+    """Django apps: the packages under shequn/ with an apps.py."""
+    return frozenset(p.parent.name for p in root.glob("*/apps.py"))
+
+
+def _app_of(path: Path, root: Path, apps: frozenset[str]) -> str | None:
     parts = path.relative_to(root).parts
-    return parts[0] if parts and parts[0] in APPS else None
+    return parts[0] if parts and parts[0] in apps else None
 
 
 def _allowed(target_app: str, module: str | None) -> bool:
@@ -53,17 +57,17 @@ def _allowed(target_app: str, module: str | None) -> bool:
     return False
 
 
-def _imported(node: ast.AST) -> list[tuple[str, str | None]]:
+def _imported(node: ast.AST, apps: frozenset[str]) -> list[tuple[str, str | None]]:
     """(app, first module inside the app or None) for each shequn app this node imports."""
     found: list[tuple[str, str | None]] = []
     if isinstance(node, ast.Import):
         for alias in node.names:
             parts = alias.name.split(".")
-            if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in APPS:
+            if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in apps:
                 found.append((parts[1], parts[2] if len(parts) > 2 else None))
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
         parts = node.module.split(".")
-        if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in APPS:
+        if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in apps:
             if len(parts) > 2:
                 found.append((parts[1], parts[2]))
             else:  # `from shequn.accounts import services, queries`
@@ -71,30 +75,32 @@ def _imported(node: ast.AST) -> list[tuple[str, str | None]]:
     return found
 
 
-def _comment_lines(source: str) -> dict[int, str]:
-    comments: dict[int, str] = {}
+def _comment_lines(source: str) -> dict[int, tuple[str, bool]]:
+    """Line → (comment, whether the comment is alone on its line)."""
+    comments: dict[int, tuple[str, bool]] = {}
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.COMMENT:
-                comments[tok.start[0]] = tok.string
+                comments[tok.start[0]] = (tok.string, tok.line.lstrip().startswith("#"))
     except (tokenize.TokenError, SyntaxError):
         pass
     return comments
 
 
-def check_file(path: Path, root: Path) -> list[Violation]:
+def check_file(path: Path, root: Path, apps: frozenset[str] | None = None) -> list[Violation]:
+    apps = find_apps(root) if apps is None else apps
     source = path.read_text(encoding="utf-8")
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as exc:
         return [Violation(path, exc.lineno or 0, f"cannot parse: {exc.msg}")]
     violations: list[Violation] = []
-    own_app = _app_of(path, root)
+    own_app = _app_of(path, root, apps)
     in_migrations = "migrations" in path.parts
     comments = _comment_lines(source)
     for node in ast.walk(tree):
         if own_app and not in_migrations and isinstance(node, ast.Import | ast.ImportFrom):
-            for target_app, module in _imported(node):
+            for target_app, module in _imported(node, apps):
                 if target_app != own_app and not _allowed(target_app, module):
                     dotted = f"shequn.{target_app}" + (f".{module}" if module else "")
                     violations.append(
@@ -110,10 +116,12 @@ def check_file(path: Path, root: Path) -> list[Violation]:
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "unscoped"
         ):
-            first, last = node.lineno - 1, node.end_lineno or node.lineno
-            if not any(
-                _UNSCOPED_REASON.search(comments.get(n, "")) for n in range(first, last + 1)
-            ):
+            lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+            reasons = [comments.get(n, ("", False))[0] for n in lines]
+            above, standalone = comments.get(node.lineno - 1, ("", False))
+            if standalone:
+                reasons.append(above)
+            if not any(_UNSCOPED_REASON.search(text) for text in reasons):
                 violations.append(
                     Violation(
                         path, node.lineno, "`.unscoped()` needs a `# unscoped: <reason>` comment"
@@ -123,9 +131,10 @@ def check_file(path: Path, root: Path) -> list[Violation]:
 
 
 def check_tree(root: Path) -> list[Violation]:
+    apps = find_apps(root)
     violations: list[Violation] = []
     for path in sorted(root.rglob("*.py")):
-        violations.extend(check_file(path, root))
+        violations.extend(check_file(path, root, apps))
     return violations
 
 
