@@ -18,7 +18,7 @@ BILL_KINDS = ("pay_bill", "pay_transfer_bill")
 WAITING = "WAIT_USER_CONFIRM"
 
 
-def _docs(sandbox: Sandbox, kinds: tuple[str, ...], scope: str, limit: int = 5000) -> list[Any]:
+def docs(sandbox: Sandbox, kinds: tuple[str, ...], scope: str, limit: int = 5000) -> list[Any]:
     for kind in kinds:
         docs = sandbox.store.list(kind, scope, limit=limit)
         if docs:
@@ -37,13 +37,13 @@ def _qr_keys(url: Any) -> tuple[str, ...]:
 
 def known_codes(sandbox: Sandbox, corpid: str) -> KnownCodes:
     known = KnownCodes()
-    for way in _docs(sandbox, CONTACT_WAY_KINDS, corpid):
+    for way in docs(sandbox, CONTACT_WAY_KINDS, corpid):
         users = way.get("user") or way.get("users") or []
         if not users or not way.get("config_id"):
             continue
         invite = Invite("staff", str(way["config_id"]), str(users[0]), way.get("state") or None)
         known.add(invite, *_qr_keys(way.get("qr_code")))
-    for way in _docs(sandbox, JOIN_WAY_KINDS, corpid):
+    for way in docs(sandbox, JOIN_WAY_KINDS, corpid):
         if not way.get("config_id"):
             continue
         invite = Invite("join", str(way["config_id"]), None, way.get("state") or None)
