@@ -64,10 +64,10 @@ def process(event: InboundEvent) -> datetime | None:
             state=InboundEvent.State.FAILED, attempts=attempts, last_error=error
         )
         log.warning(
-            "ingest.event.failed", event=str(event.uid), attempt=attempts, error=error[:300]
+            "ingest.event.failed", event_uid=str(event.uid), attempt=attempts, error=error[:300]
         )
         if attempts >= MAX_ATTEMPTS:
-            log.error("ingest.event.gave_up", event=str(event.uid), attempts=attempts)
+            log.error("ingest.event.gave_up", event_uid=str(event.uid), attempts=attempts)
             return None
         delay: timedelta = (
             exc.delay if isinstance(exc, RetryLater) and exc.delay else backoff_delay(attempts)
