@@ -92,3 +92,27 @@ async def wecom_corp(client: httpx.AsyncClient, callback_url: str) -> dict[str, 
         "join_way": got["join_way"],
         "chat_id": chat_id,
     }
+
+
+MCHID = "1900000199"
+
+
+async def merchant(client: httpx.AsyncClient) -> None:
+    r = await client.post("/sandbox/pay/merchants", json={"mchid": MCHID})
+    assert r.status_code == 200, r.text
+
+
+def red_packet(sandbox: Any, appid: str, openid: str, number: str, amount: int = 888) -> None:
+    """A transfer bill waiting for the customer, as Shequn's reward-on-join would create it."""
+    from shequn.sandbox.pay import bills
+    from shequn.sandbox.pay.merchants import require_merchant
+
+    fields = {
+        "appid": appid,
+        "openid": openid,
+        "out_bill_no": number,
+        "transfer_amount": amount,
+        "transfer_remark": "入群红包",
+        "transfer_scene_id": "1000",
+    }
+    bills.new_bill(sandbox, require_merchant(sandbox, MCHID), fields, None)

@@ -8,8 +8,16 @@ import httpx
 import pytest
 from starlette.responses import Response
 
+from shequn.sandbox.context import Sandbox
 from tests.sandbox.conftest import RECEIVER_URL, Receiver
-from tests.sandbox.population_support import CORPID, STAFF, wecom_corp
+from tests.sandbox.population_support import (
+    CORPID,
+    MCHID,
+    STAFF,
+    merchant,
+    red_packet,
+    wecom_corp,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -195,4 +203,29 @@ async def test_staff_code_then_group_code_then_group_posts(
 
 async def test_unknown_customer_is_404(client: httpx.AsyncClient) -> None:
     r = await client.get("/phone/api/home", params={"customer": "nobody"})
+    assert r.status_code == 404
+
+
+async def test_red_packet_waits_until_confirmed(
+    client: httpx.AsyncClient, world: Any, sandbox: Sandbox
+) -> None:
+    await merchant(client)
+    red_packet(sandbox, world["service"].appid, world["openid"], "join-reward-1", amount=888)
+    home = (await client.get("/phone/api/home", params={"customer": world["openid"]})).json()
+    [packet] = home["red_packets"]
+    assert (packet["amount"], packet["mchid"], packet["remark"]) == (888, MCHID, "入群红包")
+
+    r = await client.post(
+        "/phone/api/transfer",
+        json={"customer": world["openid"], "mchid": MCHID, "out_bill_no": "join-reward-1"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["state"] == "SUCCESS"
+    home = (await client.get("/phone/api/home", params={"customer": world["openid"]})).json()
+    assert home["red_packets"] == []
+    # Once confirmed it is gone: a second confirmation finds nothing waiting.
+    r = await client.post(
+        "/phone/api/transfer",
+        json={"customer": world["openid"], "mchid": MCHID, "out_bill_no": "join-reward-1"},
+    )
     assert r.status_code == 404

@@ -13,7 +13,17 @@ from shequn.sandbox.officialaccount import received as oa_received
 from shequn.sandbox.population.people import PERSON
 from shequn.sandbox.wecom import received as wecom_received
 from tests.sandbox.conftest import RECEIVER_URL
-from tests.sandbox.population_support import CORPID, STAFF, action_log, load, step, wecom_corp
+from tests.sandbox.population_support import (
+    CORPID,
+    MCHID,
+    STAFF,
+    action_log,
+    load,
+    merchant,
+    red_packet,
+    step,
+    wecom_corp,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -112,3 +122,29 @@ async def test_staff_code_in_official_account_message_leads_to_adding_staff(
     assert len(contacts) == len(followers)
     invited = {p["cid"] for p in followers}
     assert all(p["staff"] == [STAFF[1]] for p in people(sandbox) if p["cid"] in invited)
+
+
+async def test_waiting_red_packets_get_confirmed_after_a_delay(
+    client: httpx.AsyncClient, make_oa: Any, sandbox: Sandbox
+) -> None:
+    await make_oa(appid=APPID)
+    await merchant(client)
+    source = scenario(scan_follow=3.0).replace(
+        "[behaviours]", f'[pay]\nmchid = "{MCHID}"\n\n[behaviours]'
+    )
+    source = source.replace(
+        "followup_question = 0.0", "confirm_transfer = 1.0\nconfirm_delay_minutes = [30, 90]"
+    )
+    await load(client, toml=source)
+    await step(client, 2)
+    followers = [p for p in people(sandbox) if p["following"][APPID]]
+    assert followers
+    for n, person in enumerate(followers):
+        red_packet(sandbox, APPID, person["openids"][APPID], f"bill{n:04d}")
+    status = await step(client, 1)
+    # Seen this tick; confirmed 30-90 minutes later, not at once.
+    assert status["counts"].get("confirm_transfer", 0) == 0
+    status = await step(client, 2)
+    assert status["counts"]["confirm_transfer"] == len(followers)
+    r = await client.get(f"/sandbox/pay/merchants/{MCHID}/bills")
+    assert {b["state"] for b in r.json()["bills"]} == {"SUCCESS"}

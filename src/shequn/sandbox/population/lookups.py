@@ -14,7 +14,8 @@ from shequn.sandbox.population.invites import Invite, KnownCodes
 
 CONTACT_WAY_KINDS = ("wecom_contact_way",)
 JOIN_WAY_KINDS = ("wecom_join_way",)
-BILL_KINDS = ("pay_bill", "pay_transfer_bill")
+BILL_KINDS = ("pay_bill",)
+BILL_LIFETIME = 24 * 3600  # unconfirmed bills close after a day (Pay settles them lazily)
 WAITING = "WAIT_USER_CONFIRM"
 
 
@@ -54,7 +55,12 @@ def known_codes(sandbox: Sandbox, corpid: str) -> KnownCodes:
 def waiting_bills(sandbox: Sandbox, mchid: str, limit: int = 2000) -> list[dict[str, Any]]:
     """Transfer bills in WAIT_USER_CONFIRM: {out_bill_no, openid, appid, amount}."""
     for kind in BILL_KINDS:
-        docs = sandbox.store.list(kind, mchid, where={"state": WAITING}, limit=limit)
+        now = sandbox.now()
+        docs = [
+            d
+            for d in sandbox.store.list(kind, mchid, where={"state": WAITING}, limit=limit)
+            if d.get("created_at", now) + BILL_LIFETIME > now
+        ]
         if docs:
             return [
                 {
