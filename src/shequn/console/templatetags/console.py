@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from shequn.accounts.models import ApiToken
+
 register = template.Library()
 
 _ICONS = Path(__file__).resolve().parent.parent / "static" / "console" / "icons"
@@ -36,6 +38,11 @@ def day(value: datetime | None) -> str:
     if value is None:
         return ""
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+@register.filter
+def scope_label(value: str) -> str:
+    return str(dict(ApiToken.Scope.choices).get(value, value))
 
 
 @lru_cache(maxsize=64)

@@ -94,13 +94,14 @@ def invite(request: HttpRequest, workspace: str) -> HttpResponse:
     form = InviteForm(request.POST, by=me)
     if not form.is_valid():
         return _respond(request, workspace, form)
-    email = form.cleaned_data["email"]
     try:
-        account_services.invite(email, form.cleaned_data["role"], by=me)
+        invitation, _link = account_services.invite(
+            form.cleaned_data["email"], form.cleaned_data["role"], by=me
+        )
     except account_services.InvitationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
     return _respond(request, workspace)
 
 
