@@ -33,6 +33,7 @@ PLATFORMS = (
     "shequn.sandbox.pay",
     "shequn.sandbox.population",
     "shequn.sandbox.phone",
+    "shequn.sandbox.shop",
 )
 
 
