@@ -8,6 +8,7 @@ should show that B never sees A's.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
@@ -26,7 +27,7 @@ class Tenant:
     operator: Membership
     viewer: Membership
 
-    def scope(self):  # type: ignore[no-untyped-def]
+    def scope(self) -> AbstractContextManager[Workspace]:
         return tenant_scope(self.workspace)
 
 

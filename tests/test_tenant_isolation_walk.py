@@ -23,7 +23,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls.resolvers import RoutePattern
 
 from shequn.accounts import services as account_services
 from shequn.audit import services as audit_services
@@ -102,7 +102,7 @@ def _is_token_scoped_api(name: str, params: list[str]) -> bool:
 @dataclass
 class Route:
     name: str
-    segments: list[RoutePattern | RegexPattern]
+    segments: list[Any]
 
     @property
     def params(self) -> list[tuple[str, str]]:
@@ -110,19 +110,17 @@ class Route:
         found: list[tuple[str, str]] = []
         for segment in self.segments:
             if isinstance(segment, RoutePattern):
-                for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", str(segment._route)):
+                for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", str(segment)):
                     found.append((conv or "str", name))
-            elif re.search(r"\(\?P<", segment._regex):
-                found.append(("regex", segment._regex))
+            elif re.search(r"\(\?P<", str(segment)):
+                found.append(("regex", str(segment)))
         return found
 
     def fill(self, values: dict[str, str]) -> str:
         out = "/"
         for segment in self.segments:
             if isinstance(segment, RoutePattern):
-                out += re.sub(
-                    r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], str(segment._route)
-                )
+                out += re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[str(m.group(1))], str(segment))
             else:
                 # Only the API's catch-all is a regex today; a concrete unknown path stands in.
                 out += "walk-unknown-path"

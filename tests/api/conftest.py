@@ -70,7 +70,7 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"error"}
-    error = body["error"]
+    error: dict[str, Any] = body["error"]
     assert error["code"] == code
     assert isinstance(error["message"], str)
     assert error["message"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -12,8 +13,8 @@ from tests.api.conftest import ApiClient, IssueToken, assert_error
 from tests.conftest import World
 
 
-def _walk(client: ApiClient, path: str, **params: object) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = []
+def _walk(client: ApiClient, path: str, **params: object) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
     cursor = None
     for _ in range(50):
         query = {**params, **({"cursor": cursor} if cursor else {})}

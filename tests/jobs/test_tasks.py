@@ -56,7 +56,7 @@ def noop() -> int:
     return 1
 
 
-def _queued(task_path_part: str) -> list[DBTaskResult]:
+def _queued(task_path_part: str) -> list[DBTaskResult[Any, Any]]:
     return [r for r in DBTaskResult.objects.all() if task_path_part in r.task_path]
 
 

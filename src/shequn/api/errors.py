@@ -99,25 +99,25 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return fields
 
 
-def _on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+def _on_api_error(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
-def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _on_validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     return error_response(
         422, "validation_error", _default_message(422), {"fields": _field_errors(exc.errors)}
     )
 
 
-def _on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _on_unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
     response = error_response(401, "unauthenticated", _default_message(401))
     response["WWW-Authenticate"] = 'Bearer realm="shequn"'
     return response
 
 
-def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+def _on_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
     wait = max(1, int(exc.wait + 0.999)) if exc.wait is not None else None
     details = {"retry_after": wait} if wait is not None else {}
     response = error_response(429, "rate_limited", _default_message(429), details)
@@ -126,23 +126,23 @@ def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return response
 
 
-def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     status = exc.status_code
     return error_response(status, STATUS_CODES.get(status, "error"), _default_message(status))
 
 
-def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     return error_response(404, "not_found", _default_message(404))
 
 
-def _on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _on_permission_denied(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     return error_response(403, "forbidden", _default_message(403))
 
 
-def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
     _roll_back()
     log.error("api.internal_error", path=request.path, method=request.method, exc_info=exc)
     return error_response(500, "internal_error", _default_message(500))

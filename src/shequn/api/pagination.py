@@ -116,5 +116,5 @@ def paginate(
     if more and rows:
         last = rows[-1]
         next_cursor = _encode(field, _to_json(getattr(last, field)), last.uid)  # type: ignore[attr-defined]
-    items = [serialize(row) for row in rows] if serialize else list(rows)
+    items: list[Any] = [serialize(row) for row in rows] if serialize else list(rows)
     return {"items": items, "next_cursor": next_cursor}

@@ -30,7 +30,7 @@ def models_with_secrets() -> list[tuple[type[models.Model], list[EncryptedTextFi
 def rotate_model(model: type[models.Model], fields: list[EncryptedTextField]) -> int:
     """Re-encrypt every non-empty value of `fields`; returns the number of values rewritten."""
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(model._meta.pk.column)
     rewritten = 0
     for field in fields:
         column = connection.ops.quote_name(field.column)
