@@ -157,8 +157,8 @@ function wecomMessageHtml(m) {
     text += `\n[${a.msgtype}] ${part.title || part.url || part.pic_url || part.media_id || ""}`;
   }
   const who = m.from_userid || "staff";
-  return `<div class="msg">${avatar("staff", who)}<div class="bubble">${esc(text.trim())}
-    <span class="via">${esc(who)} · ${esc(m.via)}</span></div></div>`;
+  const via = `<span class="via">${esc(who)} · ${esc(m.via)}</span>`;
+  return `<div class="msg">${avatar("staff", who)}<div class="bubble">${esc(text.trim())}${via}</div></div>`;
 }
 
 function scrollDown() {
