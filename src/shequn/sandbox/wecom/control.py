@@ -4,6 +4,7 @@ of contacts, groups, ways, mass messages and what customers received. See README
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -139,7 +140,7 @@ async def confirm_message(request: Request) -> Any:
     return msg
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "add_staff": actions.add_staff,
     "remove_staff": actions.remove_staff,
     "staff_removes_customer": actions.staff_removes_customer,

@@ -84,14 +84,17 @@ def _single_targets(
     return tasks, fail_list
 
 
-def _group_targets(call: Call, body: dict[str, Any], sender: str | None) -> tuple[dict, list]:
+def _group_targets(
+    call: Call, body: dict[str, Any], sender: str | None
+) -> tuple[dict[str, list[str]], list[str]]:
     if not sender:
         raise wecom_error(40058, "sender is required for chat_type group")
     corpid = call.acct["corpid"]
     chats = str_list("chat_id_list", body.get("chat_id_list"), 2000)
     if not chats:
         chats = [g["chat_id"] for g in list_groups(call.sandbox, corpid) if g["owner"] == sender]
-    ok_chats, fail_list = [], []
+    ok_chats: list[str] = []
+    fail_list: list[str] = []
     for chat in chats:
         group = get_group(call.sandbox, corpid, chat)
         if group is None or group.get("dismissed") or group["owner"] != sender:

@@ -49,7 +49,7 @@ def _order(value: Any) -> int:
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ORDER:
         raise wecom_error(40058, "order must be within 0..2^32-1")
-    return value
+    return int(value)
 
 
 def add_tags(

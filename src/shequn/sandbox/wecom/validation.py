@@ -29,7 +29,7 @@ def int_in(name: str, value: Any, low: int, high: int, *, missing: int = 40058) 
         raise wecom_error(missing, f"{name} missing")
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise wecom_error(40058, f"{name} must be within {low}..{high}")
-    return value
+    return int(value)
 
 
 def str_list(name: str, value: Any, limit: int) -> list[str]:
