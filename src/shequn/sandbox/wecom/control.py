@@ -14,7 +14,14 @@ from shequn.sandbox.context import Sandbox
 from shequn.sandbox.control import ControlError, _body, _handler
 from shequn.sandbox.wecom import actions, contacts, groups, mass, qrcodes
 from shequn.sandbox.wecom.contact_ways import WAY
-from shequn.sandbox.wecom.corps import create_corp, list_corps, require_corp, update_corp
+from shequn.sandbox.wecom.corps import (
+    CORP,
+    create_corp,
+    list_corps,
+    require_corp,
+    save_corp,
+    update_corp,
+)
 from shequn.sandbox.wecom.join_ways import JOIN_WAY
 from shequn.sandbox.wecom.push import verify_callback_url
 from shequn.sandbox.wecom.tokens import revoke_tokens
@@ -37,9 +44,13 @@ async def corps(request: Request) -> Any:
         return {"corps": list_corps(sandbox)}
     body = await _body(request)
     verify = bool(body.pop("verify_callback", True))
-    with sandbox.store.transaction():
-        corp = create_corp(sandbox, **body)
+    corp = create_corp(sandbox, **body)
+    try:
+        # No transaction spans the handshake: other coroutines use the store meanwhile.
         await _verified(sandbox, corp, verify)
+    except ControlError:
+        sandbox.store.delete(CORP, "", corp["corpid"])
+        raise
     return corp
 
 
@@ -50,10 +61,14 @@ async def corp_detail(request: Request) -> Any:
         return require_corp(sandbox, corpid)
     body = await _body(request)
     verify = bool(body.pop("verify_callback", True))
-    with sandbox.store.transaction():
-        corp = update_corp(sandbox, corpid, **body)
-        if "callback_url" in body:
+    previous = require_corp(sandbox, corpid)
+    corp = update_corp(sandbox, corpid, **body)
+    if "callback_url" in body:
+        try:
             await _verified(sandbox, corp, verify)
+        except ControlError:
+            save_corp(sandbox, previous)
+            raise
     return corp
 
 
