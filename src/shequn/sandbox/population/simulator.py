@@ -84,6 +84,7 @@ class Simulator(ReactingMixin):
         self._wecom_seen: dict[str, int] = {}
         self._bills_seen: set[str] = set()
         self._dirty: set[str] = set()
+        self._platforms: dict[str, bool] = {}
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
@@ -180,6 +181,8 @@ class Simulator(ReactingMixin):
         self.ticks += 1
         codes = self._known_codes()
         self.actor.seen = look_around(self.sandbox, sc, codes)
+        # Behaviours on platforms this sandbox build lacks are not attempted at all.
+        self._platforms = {name: platforms.available(name) for name in ("wecom", "pay", "shop")}
         budget = sc.max_actions_per_tick
         for reaction in self._due_reactions(end, budget):
             await self._react(reaction)
@@ -231,10 +234,10 @@ class Simulator(ReactingMixin):
                 out += [(p, appid) for p in self.people if p.following.get(appid)]
             return out
         if action == "place_order":
-            if not sc.shop_appid:
+            if not sc.shop_appid or not self._platforms.get("shop"):
                 return []
             return [(p, "") for p in self.people if p.staff or any(p.following.values())]
-        if sc.wecom is None:
+        if sc.wecom is None or not self._platforms.get("wecom"):
             return []
         if action == "add_staff":
             if not (sc.wecom.contact_ways or seen.codes.contact_ways()):
