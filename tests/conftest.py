@@ -17,7 +17,13 @@ from shequn.accounts.models import User
 from shequn.tenancy.models import Membership, Organization, Workspace
 from shequn.tenancy.roles import Role
 from shequn.tenancy.scope import tenant_scope
-from tests.factories.tenancy import PASSWORD, make_member, make_organization, make_user, make_workspace
+from tests.factories.tenancy import (
+    PASSWORD,
+    make_member,
+    make_organization,
+    make_user,
+    make_workspace,
+)
 
 
 @dataclass
@@ -53,10 +59,14 @@ def world(db: None) -> World:
             viewer=make_member(ws, Role.VIEWER, f"viewer@{slug}.example.com"),
         )
 
-    return World(agency=agency, a=tenant("Sakura Cosmetics", "sakura"), b=tenant("Longjing Tea", "longjing"))
+    return World(
+        agency=agency, a=tenant("Sakura Cosmetics", "sakura"), b=tenant("Longjing Tea", "longjing")
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     from django.conf import settings
 
-    return f"shequn database: {settings.DATABASES['default']['ENGINE']}; CI={os.environ.get('CI', '')}"
+    return (
+        f"shequn database: {settings.DATABASES['default']['ENGINE']}; CI={os.environ.get('CI', '')}"
+    )

@@ -1,6 +1,6 @@
 """The `shequn` command: one entry point for every process and chore.
 
-    shequn demo | serve | worker | sandbox | migrate | createsuperuser | bench | manage ...
+shequn demo | serve | worker | sandbox | migrate | createsuperuser | bench | manage ...
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ def cmd_sandbox(args: argparse.Namespace, rest: list[str]) -> int:
     try:
         from shequn.sandbox.cli import main as sandbox_main
     except ImportError:
-        print("shequn sandbox: not yet available (the WeChat sandbox has not landed).", file=sys.stderr)
+        print(
+            "shequn sandbox: not yet available (the WeChat sandbox has not landed).",
+            file=sys.stderr,
+        )
         return NOT_YET
     return sandbox_main(rest)
 
@@ -77,7 +80,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, list[str]], int], str]] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="shequn", description="Shequn: WeChat private-domain platform")
+    parser = argparse.ArgumentParser(
+        prog="shequn", description="Shequn: WeChat private-domain platform"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, add_help=False)

@@ -13,11 +13,16 @@ _seq = itertools.count(1)
 
 def make_user(email: str | None = None, *, language: str = "", display_name: str = "") -> User:
     return account_services.create_user(
-        email or f"user{next(_seq)}@example.com", PASSWORD, language=language, display_name=display_name
+        email or f"user{next(_seq)}@example.com",
+        PASSWORD,
+        language=language,
+        display_name=display_name,
     )
 
 
-def make_organization(name: str = "Acme Agency", kind: str = Organization.Kind.AGENCY) -> Organization:
+def make_organization(
+    name: str = "Acme Agency", kind: str = Organization.Kind.AGENCY
+) -> Organization:
     return services.create_organization(name=name, kind=kind)
 
 
@@ -25,7 +30,10 @@ def make_workspace(
     name: str, *, owner: User, organization: Organization | None = None, slug: str | None = None
 ) -> Workspace:
     return services.create_workspace(
-        organization=organization or make_organization(f"{name} Org"), name=name, owner=owner, slug=slug
+        organization=organization or make_organization(f"{name} Org"),
+        name=name,
+        owner=owner,
+        slug=slug,
     )
 
 

@@ -23,7 +23,7 @@ class UserLanguageMiddleware:
         # An explicit choice in this browser (the language cookie) wins over the profile.
         if user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.language
         actor = Actor(kind="user", label=user.email, user_id=user.pk, ip=client_ip(request))
         with acting_as(actor):
             return self.get_response(request)

@@ -49,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -60,12 +60,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class LoginFailure(models.Model):
-    """Failed sign-ins per key (e-mail, and separately client IP), for throttling across processes."""
+    """Failed sign-ins per key (e-mail, and client IP) for throttling across processes."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
     first_failed_at = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
 
 
 class Invitation(TenantScopedModel):

@@ -24,7 +24,7 @@ from shequn.tenancy.roles import ROLE_RANK, Role
 from shequn.tenancy.scope import require_tenant, tenant_scope
 
 INVITATION_DAYS = 7
-TOKEN_PREFIX = "shq_"
+TOKEN_PREFIX = "shq_"  # noqa: S105 - a public prefix, not a secret
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -156,4 +156,4 @@ def authenticate_api_token(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         ApiToken.objects.for_tenant(workspace).filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token
+    return token  # type: ignore[no-any-return]  # the scoped manager is typed loosely

@@ -36,7 +36,10 @@ def record_failure(email: str, ip: str) -> None:
     now = timezone.now()
     window = timedelta(seconds=settings.SHEQUN_LOGIN_LOCKOUT_SECONDS)
     # An IP may try more addresses than one address may be tried: offices share an IP.
-    limits = {"email": settings.SHEQUN_LOGIN_MAX_FAILURES, "ip": settings.SHEQUN_LOGIN_MAX_FAILURES * 4}
+    limits = {
+        "email": settings.SHEQUN_LOGIN_MAX_FAILURES,
+        "ip": settings.SHEQUN_LOGIN_MAX_FAILURES * 4,
+    }
     for key in _keys(email, ip):
         row, _ = LoginFailure.objects.select_for_update().get_or_create(key=key)
         if now - row.first_failed_at > window:

@@ -12,7 +12,7 @@ from shequn.tenancy.managers import TenantScopedManager, TenantScopedQuerySet
 from shequn.tenancy.models import TenantScopedModel
 
 
-class AuditLogIsAppendOnly(RuntimeError):
+class AuditLogIsAppendOnly(RuntimeError):  # noqa: N818 - reads as the rule it enforces
     pass
 
 
@@ -25,7 +25,7 @@ class AuditQuerySet(TenantScopedQuerySet["AuditEvent"]):
 
 
 class AuditManager(TenantScopedManager["AuditEvent"]):
-    _queryset_class = AuditQuerySet
+    _queryset_class = AuditQuerySet  # type: ignore[assignment]  # a narrower queryset on purpose
 
 
 class AuditEvent(TenantScopedModel):
@@ -49,12 +49,10 @@ class AuditEvent(TenantScopedModel):
     target_label = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[AuditManager] = AuditManager()  # type: ignore[assignment]
+    objects: ClassVar[AuditManager] = AuditManager()
 
     class Meta:
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            *TenantScopedModel.Meta.constraints
-        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [*TenantScopedModel.Meta.constraints]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["tenant", "-occurred_at"], name="audit_tenant_time"),
             models.Index(fields=["tenant", "action", "-occurred_at"], name="audit_tenant_action"),

@@ -10,7 +10,9 @@ from shequn.audit.models import AuditEvent
 from shequn.core.actors import current_actor
 
 
-def record(action: str, *, target: models.Model | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    action: str, *, target: models.Model | None = None, data: dict[str, Any] | None = None
+) -> AuditEvent:
     """Append one event in the current tenant, attributed to the current actor.
 
     `data` must never hold secrets; services pass names and ids, not values of secret fields.

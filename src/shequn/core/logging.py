@@ -17,8 +17,18 @@ _configured = False
 
 # Keys whose values must never reach a log line, whatever the caller passes.
 _SECRET_KEYS = frozenset(
-    {"secret", "app_secret", "password", "token", "access_token", "aes_key", "encoding_aes_key",
-     "api_v3_key", "private_key", "authorization"}
+    {
+        "secret",
+        "app_secret",
+        "password",
+        "token",
+        "access_token",
+        "aes_key",
+        "encoding_aes_key",
+        "api_v3_key",
+        "private_key",
+        "authorization",
+    }
 )
 
 
@@ -30,7 +40,7 @@ def _redact(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def configure_logging() -> None:
-    global _configured  # noqa: PLW0603 - configured once per process
+    global _configured
     if _configured:
         return
     _configured = True
@@ -62,15 +72,15 @@ def configure_logging() -> None:
                     "()": structlog.stdlib.ProcessorFormatter,
                     "processors": [
                         structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                        structlog.processors.format_exc_info if json_output else (lambda _, __, e: e),
+                        structlog.processors.format_exc_info
+                        if json_output
+                        else (lambda _, __, e: e),
                         renderer,
                     ],
                     "foreign_pre_chain": shared,
                 }
             },
-            "handlers": {
-                "stderr": {"class": "logging.StreamHandler", "formatter": "structured"}
-            },
+            "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structured"}},
             "root": {"handlers": ["stderr"], "level": settings.LOG_LEVEL},
             "loggers": {
                 "django.server": {"level": "WARNING"},

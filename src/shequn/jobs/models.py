@@ -16,3 +16,6 @@ class ScheduleSlot(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["name", "slot_start"], name="scheduleslot_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot_start:%Y-%m-%d %H:%M:%S}"

@@ -67,12 +67,20 @@ def _retrying(
         try:
             with acting_as(system_actor(name)), transaction.atomic():
                 return func(*args, **kwargs)
-        except (RetryLater, *retry_on) as exc:
+        except (RetryLater, *retry_on) as exc:  # type: ignore[misc]  # a tuple built at decoration time
             if attempt >= max_attempts:
                 log.error("jobs.task.gave_up", task=name, attempt=attempt, error=str(exc))
                 raise
-            delay = exc.delay if isinstance(exc, RetryLater) and exc.delay else backoff_delay(attempt)
-            log.warning("jobs.task.retry", task=name, attempt=attempt, delay_s=delay.total_seconds(), error=str(exc))
+            delay = (
+                exc.delay if isinstance(exc, RetryLater) and exc.delay else backoff_delay(attempt)
+            )
+            log.warning(
+                "jobs.task.retry",
+                task=name,
+                attempt=attempt,
+                delay_s=delay.total_seconds(),
+                error=str(exc),
+            )
             task_ref().using(run_after=timezone.now() + delay).enqueue(
                 *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
             )
@@ -92,7 +100,13 @@ def background_task(
 
     def decorate(func: Callable[P, T]) -> Task[P, T | None]:
         holder: list[Task[Any, Any]] = []
-        wrapped = _retrying(func, name=name, max_attempts=max_attempts, retry_on=retry_on, task_ref=lambda: holder[0])
+        wrapped = _retrying(
+            func,
+            name=name,
+            max_attempts=max_attempts,
+            retry_on=retry_on,
+            task_ref=lambda: holder[0],
+        )
         created = task(queue_name=queue)(wrapped)
         holder.append(created)
         return created  # type: ignore[return-value]
@@ -117,10 +131,16 @@ def tenant_task(
         def scoped(workspace_id: int, *args: Any, **kwargs: Any) -> T:
             workspace = Workspace.objects.get(pk=workspace_id)
             with tenant_scope(workspace):
-                return func(*args, **kwargs)  # type: ignore[arg-type]
+                return func(*args, **kwargs)
 
         holder: list[Task[Any, Any]] = []
-        wrapped = _retrying(scoped, name=name, max_attempts=max_attempts, retry_on=retry_on, task_ref=lambda: holder[0])
+        wrapped = _retrying(
+            scoped,
+            name=name,
+            max_attempts=max_attempts,
+            retry_on=retry_on,
+            task_ref=lambda: holder[0],
+        )
         created = task(queue_name=queue)(wrapped)
         holder.append(created)
         return created

@@ -19,20 +19,31 @@ def _scheduler_loop(stop: threading.Event) -> None:
         close_old_connections()
         try:
             enqueue_due()
-        except Exception:  # noqa: BLE001 - a bad tick must not stop the schedule; it is logged
+        except Exception:
             log.exception("jobs.schedule.tick_failed")
         stop.wait(SCHEDULER_TICK_SECONDS)
     connection.close()
 
 
-def run_worker(*, queues: str = "*", interval: float = 0.5, batch: bool = False, with_scheduler: bool = True) -> None:
+def run_worker(
+    *, queues: str = "*", interval: float = 0.5, batch: bool = False, with_scheduler: bool = True
+) -> None:
     stop = threading.Event()
     thread = None
     if with_scheduler and not batch:
-        thread = threading.Thread(target=_scheduler_loop, args=(stop,), name="scheduler", daemon=True)
+        thread = threading.Thread(
+            target=_scheduler_loop, args=(stop,), name="scheduler", daemon=True
+        )
         thread.start()
     try:
-        args = ["--queue-name", queues, "--interval", str(interval), "--no-startup-delay", "--no-reload"]
+        args = [
+            "--queue-name",
+            queues,
+            "--interval",
+            str(interval),
+            "--no-startup-delay",
+            "--no-reload",
+        ]
         if batch:
             args.append("--batch")
         call_command("db_worker", *args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import signal
@@ -29,7 +30,9 @@ def _wait_http(port: int, timeout: float = 30.0) -> bool:
 
 def demo(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="shequn demo")
-    parser.add_argument("--fresh", action="store_true", help="delete the demo's data and start afresh")
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the demo's data and start afresh"
+    )
     parser.add_argument("--port", type=int, default=8000, help="console port (default 8000)")
     parser.add_argument("--sandbox-port", type=int, default=8100)
     args = parser.parse_args(argv)
@@ -53,23 +56,33 @@ def demo(argv: list[str]) -> int:
 
     for port in (args.port, args.sandbox_port):
         if not _free(port):
-            print(f"Port {port} is in use; stop what runs there or pass another port.", file=sys.stderr)
+            print(
+                f"Port {port} is in use; stop what runs there or pass another port.",
+                file=sys.stderr,
+            )
             return 1
 
     shequn = [sys.executable, "-m", "shequn.cli"]
     procs: list[subprocess.Popen[bytes]] = []
     env = dict(os.environ)
-    procs.append(subprocess.Popen([*shequn, "serve", "--port", str(args.port), "--workers", "2"], env=env))
+    procs.append(
+        subprocess.Popen([*shequn, "serve", "--port", str(args.port), "--workers", "2"], env=env)
+    )
     procs.append(subprocess.Popen([*shequn, "worker"], env=env))
     sandbox_note = ""
-    try:
-        import shequn.sandbox.cli  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("shequn.sandbox.cli") is None:
         sandbox_note = "The WeChat sandbox is not available in this build."
     else:
         procs.append(
             subprocess.Popen(
-                [*shequn, "sandbox", "--port", str(args.sandbox_port), "--state", str(data_dir / "sandbox.sqlite3")],
+                [
+                    *shequn,
+                    "sandbox",
+                    "--port",
+                    str(args.sandbox_port),
+                    "--state",
+                    str(data_dir / "sandbox.sqlite3"),
+                ],
                 env=env,
             )
         )

@@ -13,7 +13,7 @@ from shequn.tenancy import services as tenancy_services
 from shequn.tenancy.models import Organization, Workspace
 from shequn.tenancy.roles import Role
 
-DEMO_PASSWORD = "shequn-demo-2026"
+DEMO_PASSWORD = "shequn-demo-2026"  # noqa: S105 - printed for the local demo on purpose
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ def seed_demo() -> list[Workspace]:
             spec.email, DEMO_PASSWORD, display_name=spec.name, language=spec.language
         )
         users.append(user)
-    agency = Organization.objects.filter(name="Kawa Partners").first() or tenancy_services.create_organization(
+    agency = Organization.objects.filter(
+        name="Kawa Partners"
+    ).first() or tenancy_services.create_organization(
         name="Kawa Partners", kind=Organization.Kind.AGENCY
     )
     workspaces = []

@@ -1,4 +1,4 @@
-"""System check: every model is tenant-scoped or deliberately global; tenant keys lead with tenant."""
+"""System check: every model is tenant-scoped or deliberately global; keys lead with tenant."""
 
 from __future__ import annotations
 

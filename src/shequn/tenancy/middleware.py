@@ -1,4 +1,4 @@
-"""Console scope: `/w/<workspace>/...` URLs enter that workspace's scope for the signed-in member."""
+"""Console scope: `/w/<workspace>/...` URLs enter that workspace's scope for its members."""
 
 from __future__ import annotations
 

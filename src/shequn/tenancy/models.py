@@ -41,7 +41,9 @@ class Workspace(models.Model):
     """One brand: the tenant. Every tenant-owned row points here through `tenant`."""
 
     uid = models.UUIDField(default=uuid7, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="workspaces")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="workspaces"
+    )
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(
@@ -76,11 +78,11 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
         ]
 
-    def allows(self, permission: Permission) -> bool:
-        return role_allows(self.role, permission)
-
     def __str__(self) -> str:
         return f"{self.user} @ {self.workspace} ({self.role})"
+
+    def allows(self, permission: Permission) -> bool:
+        return role_allows(self.role, permission)
 
 
 class TenantScopedModel(models.Model):
@@ -92,7 +94,9 @@ class TenantScopedModel(models.Model):
     Subclasses' unique constraints and indexes must lead with `tenant` (a system check verifies it).
     """
 
-    tenant = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", editable=False)
+    tenant = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     uid = models.UUIDField(default=uuid7, editable=False)
 
     objects: ClassVar[TenantScopedManager[Any]] = TenantScopedManager()

@@ -26,7 +26,9 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
 
 
 def members_of(workspace: Workspace) -> QuerySet[Membership]:
-    return Membership.objects.select_related("user").filter(workspace=workspace).order_by("created_at")
+    return (
+        Membership.objects.select_related("user").filter(workspace=workspace).order_by("created_at")
+    )
 
 
 def workspace_by_uid(uid: Any) -> Workspace | None:

@@ -40,8 +40,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
     Role.ADMIN: frozenset(
         {
-            _P.VIEW, _P.VIEW_ANALYTICS, _P.EXPORT_DATA, _P.OPERATE, _P.MANAGE_CONTENT,
-            _P.MANAGE_CAMPAIGNS, _P.MANAGE_CHANNELS, _P.MANAGE_MEMBERS, _P.MANAGE_TOKENS,
+            _P.VIEW,
+            _P.VIEW_ANALYTICS,
+            _P.EXPORT_DATA,
+            _P.OPERATE,
+            _P.MANAGE_CONTENT,
+            _P.MANAGE_CAMPAIGNS,
+            _P.MANAGE_CHANNELS,
+            _P.MANAGE_MEMBERS,
+            _P.MANAGE_TOKENS,
             _P.VIEW_AUDIT,
         }
     ),

@@ -53,7 +53,10 @@ def create_workspace(
 
 
 def _check_can_grant(actor_membership: Membership | None, role: str) -> None:
-    if actor_membership is not None and ROLE_RANK[Role(role)] > ROLE_RANK[Role(actor_membership.role)]:
+    if (
+        actor_membership is not None
+        and ROLE_RANK[Role(role)] > ROLE_RANK[Role(actor_membership.role)]
+    ):
         raise MembershipError(_("You cannot grant a role above your own."))
 
 
