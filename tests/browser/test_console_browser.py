@@ -124,3 +124,9 @@ def test_sign_in_switch_language_and_workspace(
     page.get_by_role("button", name="Issue token").click()
     assert page.locator("#new-token").input_value().startswith("shq_")
     shot(page, "09-tokens-en")
+
+    # A narrow window still shows the whole navigation and the switchers.
+    page.set_viewport_size({"width": 420, "height": 820})
+    page.goto(f"{live_server.url}/w/sakura/overview/")
+    assert page.get_by_role("link", name="Audit log").count() == 1
+    shot(page, "10-overview-narrow-en")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,11 @@ from shequn.accounts.models import ApiToken
 from shequn.tenancy.models import Membership
 from shequn.tenancy.roles import ROLE_RANK, Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a dev-only package: annotations only
 
-def grantable_roles(by: Membership) -> list[tuple[str, str]]:
+
+def grantable_roles(by: Membership) -> list[tuple[str, StrOrPromise]]:
     """The roles this member may hand out: never one above their own."""
     rank = ROLE_RANK[Role(by.role)]
     return [(value, label) for value, label in Role.choices if ROLE_RANK[Role(value)] <= rank]
