@@ -266,7 +266,24 @@ class Simulator(ReactingMixin):
         self.rng.shuffle(planned)
         return planned
 
+    @staticmethod
+    def _still_eligible(action: str, person: Person, target: str) -> bool:
+        """An earlier action this tick may have changed the person (followed, left a group)."""
+        if action in ("scan_follow", "follow"):
+            return not person.following.get(target)
+        if action in ACCOUNT_ACTIONS:
+            return bool(person.following.get(target))
+        if action == "remove_staff":
+            return bool(person.staff)
+        if action == "leave_group":
+            return bool(person.groups)
+        if action == "join_group":
+            return not person.groups
+        return True
+
     async def _act(self, action: str, person: Person, target: str) -> None:
+        if not self._still_eligible(action, person, target):
+            return
         actor = self.actor
         try:
             if action in ACCOUNT_ACTIONS:
