@@ -71,7 +71,7 @@ class ReactingMixin:
         heapq.heappush(self._reactions, Reaction(due, self._seq, action, person.cid, payload))
 
     def _due_reactions(self, until: float, limit: int) -> list[Reaction]:
-        due = []
+        due: list[Reaction] = []
         while self._reactions and self._reactions[0].due <= until and len(due) < limit:
             due.append(heapq.heappop(self._reactions))
         return due
