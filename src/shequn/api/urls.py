@@ -12,6 +12,8 @@ from ninja import NinjaAPI
 from shequn.api.auth import TokenAuth, in_token_context
 from shequn.api.errors import install_error_handlers, json_errors, not_found_view
 from shequn.api.routers import audit, members, tokens, workspace
+from shequn.channels import api as channels_api
+from shequn.contacts import api as contacts_api
 from shequn.api.throttling import TokenRateThrottle
 
 api = NinjaAPI(
@@ -27,7 +29,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_decorator(in_token_context, mode="operation")
 
-for area in (workspace, members, audit, tokens):
+for area in (workspace, members, audit, tokens, channels_api, contacts_api):
     api.add_router("", area.router)
 
 
