@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shequn.channels",
     "shequn.ingest",
     "shequn.contacts",
+    "shequn.inbox",
 ]
 
 MIDDLEWARE = [
