@@ -162,12 +162,14 @@ class Connection:
 async def _attempt(conn: Connection, raw: bytes) -> int:
     try:
         return await conn.send(raw)
-    except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, IndexError):
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
         conn.close()
         return 0
 
 
-async def closed_loop(port: int, requests: list[tuple[str, bytes]], concurrency: int, cap: float) -> Result:
+async def closed_loop(
+    port: int, requests: list[tuple[str, bytes]], concurrency: int, cap: float
+) -> Result:
     result = Result()
     queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
     for item in requests:
@@ -200,7 +202,9 @@ async def closed_loop(port: int, requests: list[tuple[str, bytes]], concurrency:
     return result
 
 
-async def open_loop(port: int, requests: list[tuple[str, bytes]], rate: float, cap: float, pool: int) -> Result:
+async def open_loop(
+    port: int, requests: list[tuple[str, bytes]], rate: float, cap: float, pool: int
+) -> Result:
     """Send at a fixed rate whatever the answers; latency counts from the scheduled send time."""
     result = Result()
     idle: asyncio.Queue[Connection] = asyncio.Queue()
@@ -292,13 +296,26 @@ def shequn_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def start_shequn(data_dir: Path, port: int, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_shequn(
+    data_dir: Path, port: int, workers: int, threads: int
+) -> tuple[subprocess.Popen[bytes], str]:
     env = shequn_env(data_dir)
     subprocess.run([str(BIN / "shequn"), "migrate"], env=env, check=True, capture_output=True)
-    done = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True
+    )
     key = done.stdout.strip().splitlines()[-1]
     proc = subprocess.Popen(
-        [str(BIN / "shequn"), "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+        [
+            str(BIN / "shequn"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -310,8 +327,16 @@ def start_shequn(data_dir: Path, port: int, workers: int, threads: int) -> tuple
 def start_reference(port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "BENCH_TOKEN": TOKEN, "BENCH_AES_KEY": AES_KEY, "BENCH_APPID": APPID}
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--chdir", str(ROOT / "bench"), "reference_wechatpy:app",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            str(BIN / "gunicorn"),
+            "--chdir",
+            str(ROOT / "bench"),
+            "reference_wechatpy:app",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -355,11 +380,17 @@ def main(argv: list[str] | None = None) -> int:
         rate = max(1.0, peak.rps / 2)
         steady_count = int(rate * args.open_seconds) + 1
         steady_requests, _ = build_requests(steady_count, path, seed=4)
-        steady = asyncio.run(open_loop(shequn_port, steady_requests, rate, args.open_seconds, args.concurrency * 4))
+        steady = asyncio.run(
+            open_loop(shequn_port, steady_requests, rate, args.open_seconds, args.concurrency * 4)
+        )
 
         # Distinct messages Shequn acknowledged in every phase (warm-up included).
         acked = {m for m, _ in warm} | peak.acked | steady.acked
-        sent_distinct = len({m for m, _ in warm} | {m for m, _ in peak_requests[: peak.ok + peak.gave_up]} | {m for m, _ in steady_requests[: steady.ok + steady.gave_up]})
+        sent_distinct = len(
+            {m for m, _ in warm}
+            | {m for m, _ in peak_requests[: peak.ok + peak.gave_up]}
+            | {m for m, _ in steady_requests[: steady.ok + steady.gave_up]}
+        )
         stored = inbox_msg_ids(data_dir)
         rows = len(stored)
         lost = len(acked - set(stored))

@@ -26,14 +26,19 @@ crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
 def callback() -> tuple[str, int]:
     args = request.args
     try:
-        check_signature(TOKEN, args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", ""))
+        check_signature(
+            TOKEN, args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", "")
+        )
     except InvalidSignatureException:
         return "forbidden", 403
     if request.method == "GET":
         return args.get("echostr", ""), 200
     try:
         xml = crypto.decrypt_message(
-            request.data, args.get("msg_signature", ""), args.get("timestamp", ""), args.get("nonce", "")
+            request.data,
+            args.get("msg_signature", ""),
+            args.get("timestamp", ""),
+            args.get("nonce", ""),
         )
     except (InvalidSignatureException, InvalidAppIdException):
         return "forbidden", 403

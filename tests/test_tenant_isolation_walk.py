@@ -70,6 +70,10 @@ FACTORIES: dict[str, Factory] = {
     "accounts.apitoken": _api_token,
 }
 
+from tests.channels import walk_factories  # noqa: E402 - channels, ingest and contacts models
+
+FACTORIES.update(walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.
@@ -170,6 +174,8 @@ def _fillers(a: AWorld) -> dict[str, Callable[[str], list[str]]]:
         "uid": lambda conv: a.uids(),
         "token": lambda conv: ["walk-wrong-token"],
         "uidb64": lambda conv: ["MQ"],
+        "callback_key": lambda conv: walk_factories.callback_keys(a.tenant),
+        "kind": lambda conv: ["oa", "wecom"],
     }
 
 

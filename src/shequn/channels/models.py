@@ -48,6 +48,10 @@ class Channel(TenantScopedModel):
         abstract = True
 
     @property
+    def kind_label(self) -> str:
+        return str(ChannelKind(self.kind).label)
+
+    @property
     def is_connected(self) -> bool:
         return self.disconnected_at is None
 

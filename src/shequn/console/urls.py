@@ -17,7 +17,7 @@ workspace_patterns = [
     path("growth/", areas.growth, name="growth"),
     path("community/", areas.community, name="community"),
     path("analytics/", areas.analytics, name="analytics"),
-    path("channels/", areas.channels, name="channels"),
+    path("channels/", include("shequn.channels.urls")),
     path("settings/members/", members.members, name="members"),
     path("settings/members/invite/", members.invite, name="members_invite"),
     path("settings/members/<uuid:uid>/role/", members.change_role, name="members_role"),

@@ -164,6 +164,8 @@ def _decrypt(callback: Callback, channel: CallbackChannel) -> tuple[bytes, Decry
             raise InvalidSignature("an encrypted push for an account without an EncodingAESKey")
     if channel.crypto is None:
         raise InvalidSignature("no callback key configured")
+    if not _param(q, "msg_signature"):
+        raise InvalidSignature("msg_signature is missing")
     opened = channel.crypto.open_envelope(
         callback.body, msg_signature=_param(q, "msg_signature"), timestamp=timestamp, nonce=nonce
     )
