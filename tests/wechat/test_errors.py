@@ -82,10 +82,10 @@ def test_official_account_classification(code: int, expected: type[APIError]) ->
 
 def test_every_known_code_maps_to_one_reaction() -> None:
     reactions = {TokenInvalid, Retryable, QuotaExhausted, PermanentError}
-    for member in OfficialAccountErrorCode:
-        assert classify(member, OA) in reactions
-    for member in WeComErrorCode:
-        assert classify(member, WECOM) in reactions
+    for oa_code in OfficialAccountErrorCode:
+        assert classify(oa_code, OA) in reactions
+    for wecom_code in WeComErrorCode:
+        assert classify(wecom_code, WECOM) in reactions
 
 
 def test_daily_quota_lasts_until_midnight_in_beijing() -> None:
@@ -114,7 +114,7 @@ def test_wecom_frequency_block_lasts_a_minute() -> None:
 def test_api_errors_carry_code_message_rid_path_and_payload() -> None:
     payload = {"errcode": 40003, "errmsg": "invalid openid rid: 6650a1b2-4f1e2d3c-1a2b3c4d"}
     error = error_from_response(
-        40003, payload["errmsg"], platform=OA, path="/cgi-bin/user/info", payload=payload
+        40003, str(payload["errmsg"]), platform=OA, path="/cgi-bin/user/info", payload=payload
     )
     assert isinstance(error, PermanentError)
     assert (error.errcode, error.rid, error.path) == (

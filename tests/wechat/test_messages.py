@@ -109,7 +109,9 @@ def test_every_registered_model_has_a_fixture() -> None:
     assert missing == set()
 
 
-@pytest.mark.parametrize("model", sorted(set(registered().values()), key=lambda c: c.__name__))
+@pytest.mark.parametrize(
+    "model", sorted(set(registered().values()), key=lambda c: str(getattr(c, "__name__", "")))
+)
 def test_every_model_names_its_documentation_page(model: type[m.InboundMessage]) -> None:
     assert "https://developer" in (inspect.getdoc(model) or "")
 

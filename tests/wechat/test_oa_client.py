@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -119,6 +121,7 @@ async def test_qr_codes_wrap_the_scene_and_enforce_ranges() -> None:
     async with make_client(fake) as client:
         ticket = await client.qrcodes.create_temporary(123, 604800)
         await client.qrcodes.create_permanent("campaign-a")
+        bad: Callable[[], Awaitable[Any]]
         for bad in (
             lambda: client.qrcodes.create_permanent(100_001),
             lambda: client.qrcodes.create_temporary(0, 60),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ class CountingFetcher:
 
 
 def provider(
-    clock: Clock, fetch: CountingFetcher, store: TokenStore | None = None, **options: float
+    clock: Clock, fetch: CountingFetcher, store: TokenStore | None = None, **options: Any
 ) -> TokenProvider:
     return TokenProvider(
         "oa:wx1", fetch, store or MemoryTokenStore(clock=clock), clock=clock, **options

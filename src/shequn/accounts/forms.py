@@ -11,8 +11,15 @@ from shequn.accounts import throttling
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,7 +42,9 @@ class SignInForm(forms.Form):
         user = authenticate(self.request, email=email, password=password)
         if user is None:
             throttling.record_failure(email, ip)
-            raise forms.ValidationError(_("The e-mail address or password is wrong."), code="invalid_login")
+            raise forms.ValidationError(
+                _("The e-mail address or password is wrong."), code="invalid_login"
+            )
         throttling.clear_failures(email)
         self.user = user
         return data
@@ -43,4 +52,9 @@ class SignInForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     display_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
-    password = forms.CharField(label=_("Choose a password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), required=False)
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+    )

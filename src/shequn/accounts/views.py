@@ -55,7 +55,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if code in dict(settings.LANGUAGES) and check_for_language(code):
         if request.user.is_authenticated:
             User.objects.filter(pk=request.user.pk).update(language=code)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax"
+        )
     return response
 
 
@@ -75,15 +77,27 @@ def accept_invitation(request: HttpRequest, ws_slug: str, token: str) -> HttpRes
                 validate_password(password)
             except ValidationError as exc:
                 form.add_error("password", exc)
-                return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation, "workspace": ws, "existing": existing})
-            user = services.create_user(invitation.email, password, display_name=form.cleaned_data["display_name"])
+                return render(
+                    request,
+                    "accounts/accept_invitation.html",
+                    {"form": form, "invitation": invitation, "workspace": ws, "existing": existing},
+                )
+            user = services.create_user(
+                invitation.email, password, display_name=form.cleaned_data["display_name"]
+            )
         elif not request.user.is_authenticated or request.user.pk != user.pk:
-            messages.info(request, _("Sign in as %(email)s to accept the invitation.") % {"email": user.email})
+            messages.info(
+                request, _("Sign in as %(email)s to accept the invitation.") % {"email": user.email}
+            )
             return redirect(f"{reverse_lazy('accounts:login')}?next={request.path}")
         services.accept_invitation(ws, token, user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("console:workspace_home", workspace=ws.slug)
-    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation, "workspace": ws, "existing": existing})
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "invitation": invitation, "workspace": ws, "existing": existing},
+    )
 
 
 password_reset = auth_views.PasswordResetView.as_view(
@@ -92,9 +106,13 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

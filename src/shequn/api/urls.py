@@ -12,9 +12,9 @@ from ninja import NinjaAPI
 from shequn.api.auth import TokenAuth, in_token_context
 from shequn.api.errors import install_error_handlers, json_errors, not_found_view
 from shequn.api.routers import audit, members, tokens, workspace
+from shequn.api.throttling import TokenRateThrottle
 from shequn.channels import api as channels_api
 from shequn.contacts import api as contacts_api
-from shequn.api.throttling import TokenRateThrottle
 
 api = NinjaAPI(
     title="Shequn API",

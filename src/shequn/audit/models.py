@@ -12,7 +12,7 @@ from shequn.tenancy.managers import TenantScopedManager, TenantScopedQuerySet
 from shequn.tenancy.models import TenantScopedModel
 
 
-class AuditLogIsAppendOnly(RuntimeError):  # noqa: N818 - reads as the rule it enforces
+class AuditLogIsAppendOnly(RuntimeError):
     pass
 
 

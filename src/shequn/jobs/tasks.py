@@ -29,7 +29,7 @@ log = get_logger(__name__)
 ATTEMPT_KWARG = "_attempt"
 
 
-class RetryLater(Exception):  # noqa: N818 - reads as an instruction at the raise site
+class RetryLater(Exception):
     """Raised by a task to be tried again later (after `delay`, or the backoff)."""
 
     def __init__(self, reason: str = "", *, delay: timedelta | None = None) -> None:

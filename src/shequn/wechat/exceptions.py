@@ -15,7 +15,7 @@ class ProtocolError(WeChatError):
 
 
 class InvalidSignature(ProtocolError):
-    """A signature or msg_signature did not match (forged, replayed with other data, wrong token)."""
+    """A signature or msg_signature did not match (forged, altered, or a wrong token)."""
 
 
 class MalformedXML(ProtocolError):
@@ -35,4 +35,4 @@ class ReceiveIdMismatch(DecryptionError):
 
 
 class ConfigurationError(WeChatError):
-    """Credentials or keys given to the library are malformed (e.g. an AES key that is not 43 chars)."""
+    """Credentials or keys given to the library are malformed (e.g. a wrong-size AES key)."""

@@ -42,11 +42,11 @@ class APIError(WeChatError):
         super().__init__(f"{path or '?'}: errcode={errcode} {errmsg}")
 
 
-class TokenInvalid(APIError):  # noqa: N818 - names say the reaction, not the kind
+class TokenInvalid(APIError):
     """The access token was rejected (expired, overwritten, malformed): refresh and retry once."""
 
 
-class Retryable(APIError):  # noqa: N818 - names say the reaction, not the kind
+class Retryable(APIError):
     """A transient failure (system busy, per-minute frequency): back off and retry."""
 
 
@@ -58,7 +58,7 @@ class TransportError(Retryable):
         self.status_code = status_code
 
 
-class QuotaExhausted(APIError):  # noqa: N818 - names say the reaction, not the kind
+class QuotaExhausted(APIError):
     """A quota is used up until a known time; calling again earlier fails the same way."""
 
     def __init__(
@@ -79,7 +79,7 @@ class PermanentError(APIError):
     """A caller bug, a configuration problem or a user state; retrying cannot succeed."""
 
 
-class MalformedResponse(PermanentError):  # noqa: N818 - names say the reaction, not the kind
+class MalformedResponse(PermanentError):
     """The answer was neither the expected file nor JSON (e.g. a proxy's HTML error page)."""
 
 
@@ -87,7 +87,7 @@ class TokenUnavailable(Retryable):
     """No token could be obtained in time (another process holds the refresh lease too long)."""
 
 
-class InvalidRequest(WeChatError, ValueError):  # noqa: N818 - names say the reaction, not the kind
+class InvalidRequest(WeChatError, ValueError):
     """A documented limit was violated client-side; the API was not called."""
 
     def __init__(self, field: str, problem: str) -> None:

@@ -32,7 +32,7 @@ CERTIFICATES_PATH = "/v3/certificates"
 CERTIFICATE_ASSOCIATED_DATA = "certificate"
 
 
-class MalformedCertificateList(ProtocolError, PayError):  # noqa: N818 - names say the reaction
+class MalformedCertificateList(ProtocolError, PayError):
     """The certificate download is not the documented shape, or a certificate is mislabelled."""
 
 

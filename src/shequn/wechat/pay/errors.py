@@ -90,7 +90,7 @@ class PayAPIError(PayError):
         return f"HTTP {self.status} {self.code or '-'}{where}: {self.message}{rid}"
 
 
-class PayRetryable(PayAPIError):  # noqa: N818 - names say the reaction, not the kind
+class PayRetryable(PayAPIError):
     """Transient: retry the identical request (same out_bill_no) after a back-off."""
 
 
@@ -102,7 +102,7 @@ class PayQuotaError(PayAPIError):
     """A money or quota limit stops the request until someone acts (top-up, next day)."""
 
 
-class InsufficientBalance(PayQuotaError):  # noqa: N818 - names say the reaction, not the kind
+class InsufficientBalance(PayQuotaError):
     """The merchant's operating account cannot fund this transfer (NOT_ENOUGH)."""
 
     def __str__(self) -> str:
@@ -116,27 +116,27 @@ class PayPermanentError(PayAPIError):
     """The request is wrong or not permitted; sending it again will fail the same way."""
 
 
-class PaySignatureRejected(PayPermanentError):  # noqa: N818 - names say the reaction, not the kind
+class PaySignatureRejected(PayPermanentError):
     """Pay refused our request signature (401 SIGN_ERROR): wrong key, serial or signing bug."""
 
 
-class PayNotFound(PayPermanentError):  # noqa: N818 - names say the reaction, not the kind
+class PayNotFound(PayPermanentError):
     """The bill does not exist (or is older than the 30-day query window)."""
 
 
-class UnknownSerial(InvalidSignature, PayError):  # noqa: N818 - names say the reaction, not the kind
+class UnknownSerial(InvalidSignature, PayError):
     """Wechatpay-Serial names neither a known platform certificate nor the configured public key."""
 
 
-class StaleTimestamp(InvalidSignature, PayError):  # noqa: N818 - names say the reaction, not the kind
+class StaleTimestamp(InvalidSignature, PayError):
     """Wechatpay-Timestamp is too far from now; a replay or a badly skewed clock."""
 
 
-class SignatureProbe(InvalidSignature, PayError):  # noqa: N818 - names say the reaction, not the kind
+class SignatureProbe(InvalidSignature, PayError):
     """A `WECHATPAY/SIGNTEST/` probe: Pay checking that we really verify; it must be rejected."""
 
 
-class MissingSignature(InvalidSignature, PayError):  # noqa: N818 - names say the reaction, not the kind
+class MissingSignature(InvalidSignature, PayError):
     """A response or notification lacks one of the Wechatpay-* signature headers."""
 
 
@@ -167,5 +167,5 @@ def classify_pay_error(status: int, code: str) -> type[PayAPIError]:
     return PayPermanentError
 
 
-class MalformedPayResponse(ProtocolError, PayError):  # noqa: N818 - names say the reaction
+class MalformedPayResponse(ProtocolError, PayError):
     """A verified response whose JSON is not the documented shape (e.g. an unknown state)."""

@@ -26,7 +26,7 @@ MAX_NOTIFICATION_BYTES = 64 * 1024
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
-class MalformedNotification(ProtocolError, PayError):  # noqa: N818 - names say the reaction
+class MalformedNotification(ProtocolError, PayError):
     """A signed notification whose body or decrypted resource is not the documented JSON."""
 
 

@@ -35,7 +35,7 @@ _AUTH_FIELDS = ("mchid", "nonce_str", "signature", "timestamp", "serial_no")
 _AUTH_ITEM = re.compile(r'\s*([a-z_]+)="([^"]*)"\s*')
 
 
-class MalformedAuthorization(InvalidSignature, PayError):  # noqa: N818 - names say the reaction, not the kind
+class MalformedAuthorization(InvalidSignature, PayError):
     """An Authorization header that is not the Pay v3 format."""
 
 
