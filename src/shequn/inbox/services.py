@@ -219,7 +219,7 @@ def _outbound(
     return message
 
 
-def _take_window(conversation: Conversation) -> None:
+def _take_window(conversation: Conversation, *, save: bool = True) -> None:
     """Use one message of the window, or ReplyRefused saying why WeChat would refuse."""
     now = timezone.now()
     try:
@@ -238,8 +238,9 @@ def _take_window(conversation: Conversation) -> None:
                 "of their last interaction are used up."
             )
         ) from exc
-    _store_windows(conversation, windows)
-    conversation.save()
+    if save:
+        _store_windows(conversation, windows)
+        conversation.save()
 
 
 def _enqueue_send(message: Message) -> None:
@@ -270,11 +271,14 @@ IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "ima
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
-@transaction.atomic
 def send_image(
     conversation: Conversation, content: bytes, content_type: str, *, by: Any = None
 ) -> Message:
-    """Upload the image as temporary media, then send it (after commit) as an image message."""
+    """Upload the image as temporary media, then send it (after commit) as an image message.
+
+    The upload runs outside any transaction (the client may write the token store from its own
+    thread); call it from a view marked `non_atomic_requests`.
+    """
     from shequn.channels import services as channel_services
     from shequn.inbox.delivery import error_text
     from shequn.wechat.errors import APIError
@@ -283,8 +287,8 @@ def send_image(
         raise ReplyRefused(_("Send a JPEG, PNG, GIF or BMP image."))
     if not content or len(content) > MAX_IMAGE_BYTES:
         raise ReplyRefused(_("The image must be smaller than 10 MB."))
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    _take_window(conversation)
+    with transaction.atomic():
+        _take_window(Conversation.objects.get(pk=conversation.pk), save=False)
     try:
         with channel_services.official_account_client(conversation.account) as client:
             uploaded = client.media.upload(
@@ -292,9 +296,12 @@ def send_image(
             )
     except APIError as exc:
         raise ReplyRefused(error_text(exc)) from exc
-    message = _outbound(conversation, kind="image", media_id=str(uploaded["media_id"]), sent_by=by)
-    record("inbox.reply.sent", target=conversation, data={"message": str(message.uid)})
-    _enqueue_send(message)
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        _take_window(locked)
+        message = _outbound(locked, kind="image", media_id=str(uploaded["media_id"]), sent_by=by)
+        record("inbox.reply.sent", target=locked, data={"message": str(message.uid)})
+        _enqueue_send(message)
     return message
 
 
