@@ -2,7 +2,10 @@
 
 1. An app uses another app only through its `services` (writes), `queries` (reads) and `models`
    (foreign keys and types). The shared kernel may be used from anywhere: `shequn.core`,
-   tenancy's `scope`, `access`, `roles`, `managers`, and jobs' `tasks` and `schedule`.
+   tenancy's `scope`, `access`, `roles`, `managers`, jobs' `tasks` and `schedule`, the handler
+   registry (`ingest.handlers`), the API's error format and pagination (for each app's `api.py`)
+   and the console's navigation and view decorators (for each app's console pages). The `api`
+   app also mounts every app's Ninja router (`<app>.api`).
 2. Every `.unscoped()` call (a query across all tenants) carries a `# unscoped: <reason>`
    comment on its line(s) or on a comment line just above.
 
@@ -24,7 +27,12 @@ SHARED_KERNEL: dict[str, frozenset[str] | None] = {
     "core": None,  # all of it
     "tenancy": frozenset({"scope", "access", "roles", "managers"}),
     "jobs": frozenset({"tasks", "schedule"}),  # task conventions and `@periodic`
+    "ingest": frozenset({"handlers"}),  # `@handles` and `HandlerContext`
+    "api": frozenset({"errors", "pagination"}),  # one error format and paginator for every router
+    "console": frozenset({"navigation", "views.decorators"}),  # areas and `@workspace_view`
 }
+# Modules of *every* app that one particular app may import: the API mounts each app's router.
+MOUNTED_BY: dict[str, frozenset[str]] = {"api": frozenset({"api"})}
 _UNSCOPED_REASON = re.compile(r"#\s*unscoped:\s*\S")
 
 
@@ -48,28 +56,33 @@ def _app_of(path: Path, root: Path, apps: frozenset[str]) -> str | None:
     return parts[0] if parts and parts[0] in apps else None
 
 
-def _allowed(target_app: str, module: str | None) -> bool:
-    if module in PUBLIC_MODULES:
+def _allowed(own_app: str, target_app: str, module: str | None) -> bool:
+    """`module` is the dotted path inside the target app ("views.decorators"), or None."""
+    first = module.split(".", 1)[0] if module else None
+    if first in PUBLIC_MODULES or first in MOUNTED_BY.get(own_app, frozenset()):
         return True
     if target_app in SHARED_KERNEL:
         allowed = SHARED_KERNEL[target_app]
-        return allowed is None or module in allowed
+        return allowed is None or any(
+            module is not None and (module == name or module.startswith(f"{name}."))
+            for name in allowed
+        )
     return False
 
 
 def _imported(node: ast.AST, apps: frozenset[str]) -> list[tuple[str, str | None]]:
-    """(app, first module inside the app or None) for each shequn app this node imports."""
+    """(app, dotted module inside the app or None) for each shequn app this node imports."""
     found: list[tuple[str, str | None]] = []
     if isinstance(node, ast.Import):
         for alias in node.names:
             parts = alias.name.split(".")
             if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in apps:
-                found.append((parts[1], parts[2] if len(parts) > 2 else None))
+                found.append((parts[1], ".".join(parts[2:]) or None))
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
         parts = node.module.split(".")
         if len(parts) >= 2 and parts[0] == "shequn" and parts[1] in apps:
             if len(parts) > 2:
-                found.append((parts[1], parts[2]))
+                found.append((parts[1], ".".join(parts[2:])))
             else:  # `from shequn.accounts import services, queries`
                 found.extend((parts[1], alias.name) for alias in node.names)
     return found
@@ -101,7 +114,7 @@ def check_file(path: Path, root: Path, apps: frozenset[str] | None = None) -> li
     for node in ast.walk(tree):
         if own_app and not in_migrations and isinstance(node, ast.Import | ast.ImportFrom):
             for target_app, module in _imported(node, apps):
-                if target_app != own_app and not _allowed(target_app, module):
+                if target_app != own_app and not _allowed(own_app, target_app, module):
                     dotted = f"shequn.{target_app}" + (f".{module}" if module else "")
                     violations.append(
                         Violation(

@@ -49,8 +49,8 @@ def process_batch(event_ids: list[int]) -> None:
 def sweep_inbox() -> int:
     cutoff = timezone.now() - SWEEP_AFTER
     with dangerously_no_tenant_scope():
-        # unscoped: the sweeper looks at every tenant's inbox and enqueues per tenant
         stale = (
+            # unscoped: the sweeper looks at every tenant's inbox and enqueues per tenant
             InboundEvent.objects.unscoped()
             .filter(state=InboundEvent.State.RECEIVED, received_at__lt=cutoff)
             .values_list("tenant_id", "id")[:5000]
