@@ -19,7 +19,6 @@ The last line printed is one JSON object with the results.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
@@ -32,6 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from shequn.wechat.crypto import MessageCrypto  # noqa: E402
 from shequn.wechat.signature import sha1_signature  # noqa: E402
 
-TOKEN = "benchtoken"
+TOKEN = "benchtoken"  # noqa: S105 - a throwaway bench channel
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APPID = "wx00000000bench01"
 DUPLICATE_SHARE = 0.1
@@ -51,12 +51,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@dataclass
-class Request:
-    msg_id: str
-    raw: bytes  # path + headers + body, without the Host line's port variance
 
 
 def build_requests(count: int, path: str, seed: int = 7) -> tuple[list[tuple[str, bytes]], int]:
@@ -101,145 +95,121 @@ def build_requests(count: int, path: str, seed: int = 7) -> tuple[list[tuple[str
     return ordered, distinct
 
 
-# -- load generator ------------------------------------------------------------------------
+# -- load generator (wrk + bench/ingest_wrk.lua) --------------------------------------------
+
+WRK_SCRIPT = ROOT / "bench" / "ingest_wrk.lua"
+
+
+def ensure_wrk() -> str:
+    """The wrk binary; installed from Debian when missing and running as root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit(
+        "bench/ingest.py needs wrk (Debian/Ubuntu: apt-get install -y wrk); it is not installed"
+    )
 
 
 @dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    ok: int = 0
-    failed_attempts: int = 0
-    gave_up: int = 0
-    started: float = 0.0
-    finished: float = 0.0
-    acked: set[str] = field(default_factory=set)
+class Phase:
+    """One wrk run over per-thread request files."""
+
+    slices: list[list[tuple[str, bytes]]]
+    stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
-        return self.ok / max(1e-9, self.finished - self.started)
+        return float(self.stats["requests"]) / max(1e-9, self.stats["duration_us"] / 1e6)
 
-    def pct(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+    @property
+    def errors(self) -> int:
+        return sum(
+            int(self.stats[k])
+            for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+        )
 
+    def ms(self, key: str) -> float:
+        return round(float(self.stats[key]) / 1000, 2)
 
-class Connection:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def send(self, raw: bytes, timeout: float = 10.0) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        self.writer.write(raw)
-        head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), timeout)
-        lines = head.split(b"\r\n")
-        status = int(lines[0].split(b" ", 2)[1])
-        length, close = 0, False
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            lname = name.strip().lower()
-            if lname == b"content-length":
-                length = int(value.strip())
-            elif lname == b"connection" and value.strip().lower() == b"close":
-                close = True
-        if length:
-            await self.reader.readexactly(length)
-        if close:
-            self.close()
-        return status
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
+    def issued(self) -> list[tuple[str, bytes]]:
+        """Every request wrk was handed, in order per thread (a slice wraps around)."""
+        out: list[tuple[str, bytes]] = []
+        for tid, items in enumerate(self.slices):
+            count = int(self.stats["issued"].get(str(tid), 0))
+            for index in range(count):
+                out.append(items[index % len(items)])
+        return out
 
 
-async def _attempt(conn: Connection, raw: bytes) -> int:
-    try:
-        return await conn.send(raw)
-    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
-        conn.close()
-        return 0
+def write_slices(
+    requests: list[tuple[str, bytes]], prefix: Path, threads: int
+) -> list[list[tuple[str, bytes]]]:
+    slices = [requests[i::threads] for i in range(threads)]
+    for tid, items in enumerate(slices):
+        with open(f"{prefix}.{tid}", "wb") as out:
+            for _, raw in items:
+                out.write(b"%d\n" % len(raw))
+                out.write(raw)
+    return slices
 
 
-async def closed_loop(
-    port: int, requests: list[tuple[str, bytes]], concurrency: int, cap: float
-) -> Result:
-    result = Result()
-    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
-    for item in requests:
-        queue.put_nowait(item)
-    deadline = time.perf_counter() + cap
+def run_wrk(
+    wrk: str,
+    port: int,
+    requests: list[tuple[str, bytes]],
+    prefix: Path,
+    *,
+    threads: int,
+    connections: int,
+    seconds: float,
+    rate: float = 0.0,
+) -> Phase:
+    phase = Phase(write_slices(requests, prefix, threads))
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{max(connections, threads)}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+        f"http://127.0.0.1:{port}",
+        "--",
+        str(prefix),
+        str(threads),
+    ]
+    if rate > 0:
+        command.append(f"{rate:.1f}")
+    done = subprocess.run(
+        command, check=True, capture_output=True, text=True, timeout=seconds + 120
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("WRKJSON "):
+            phase.stats = json.loads(line[len("WRKJSON ") :])
+            return phase
+    raise RuntimeError(f"wrk printed no result: {done.stdout[-500:]} {done.stderr[-500:]}")
 
-    async def worker() -> None:
-        conn = Connection(port)
-        while time.perf_counter() < deadline:
-            try:
-                msg_id, raw = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                break
-            for _ in range(3):  # WeChat tries a push three times
-                start = time.perf_counter()
-                status = await _attempt(conn, raw)
-                if status == 200:
-                    result.latencies.append(time.perf_counter() - start)
-                    result.ok += 1
-                    result.acked.add(msg_id)
-                    break
-                result.failed_attempts += 1
-            else:
-                result.gave_up += 1
-        conn.close()
 
-    result.started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.finished = time.perf_counter()
-    return result
-
-
-async def open_loop(
-    port: int, requests: list[tuple[str, bytes]], rate: float, cap: float, pool: int
-) -> Result:
-    """Send at a fixed rate whatever the answers; latency counts from the scheduled send time."""
-    result = Result()
-    idle: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(pool):
-        idle.put_nowait(Connection(port))
-    count = min(len(requests), int(rate * cap))
-    interval = 1.0 / rate
-    tasks = []
-
-    async def one(msg_id: str, raw: bytes, scheduled: float) -> None:
-        conn = await idle.get()
+def resend(port: int, raw: bytes, attempts: int = 3) -> bool:
+    """WeChat's retry of a push that got no answer: True once it was answered 200."""
+    for _ in range(attempts):
         try:
-            for _ in range(3):
-                status = await _attempt(conn, raw)
-                if status == 200:
-                    result.latencies.append(time.perf_counter() - scheduled)
-                    result.ok += 1
-                    result.acked.add(msg_id)
-                    return
-                result.failed_attempts += 1
-            result.gave_up += 1
-        finally:
-            idle.put_nowait(conn)
-
-    result.started = time.perf_counter()
-    for i in range(count):
-        scheduled = result.started + i * interval
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        msg_id, raw = requests[i]
-        tasks.append(asyncio.create_task(one(msg_id, raw, scheduled)))
-    await asyncio.gather(*tasks)
-    result.finished = time.perf_counter()
-    return result
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(raw.replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nConnection: close\r\n", 1))
+                answer = b""
+                while chunk := sock.recv(65536):
+                    answer += chunk
+            if answer.split(b" ", 2)[1] == b"200":
+                return True
+        except (OSError, IndexError):
+            time.sleep(0.2)
+    return False
 
 
 # -- servers -------------------------------------------------------------------------------
@@ -297,7 +267,7 @@ def shequn_env(data_dir: Path) -> dict[str, str]:
 
 
 def start_shequn(
-    data_dir: Path, port: int, workers: int, threads: int
+    data_dir: Path, port: int, args: argparse.Namespace
 ) -> tuple[subprocess.Popen[bytes], str]:
     env = shequn_env(data_dir)
     subprocess.run([str(BIN / "shequn"), "migrate"], env=env, check=True, capture_output=True)
@@ -305,21 +275,12 @@ def start_shequn(
         [sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True
     )
     key = done.stdout.strip().splitlines()[-1]
-    proc = subprocess.Popen(
-        [
-            str(BIN / "shequn"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [str(BIN / "shequn"), "serve", "--port", str(port), "--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    if args.server:
+        command += ["--server", args.server]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, proc)
     return proc, f"/cb/oa/{key}/"
 
@@ -351,75 +312,97 @@ def inbox_msg_ids(data_dir: Path) -> list[str]:
         return [str(row[0]) for row in rows]
 
 
+def count_rows(data_dir: Path) -> tuple[int, set[str]]:
+    stored = inbox_msg_ids(data_dir)
+    return len(stored), set(stored)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=20000)
-    parser.add_argument("--concurrency", type=int, default=48)
-    parser.add_argument("--duration", type=float, default=30.0, help="cap per phase, seconds")
-    parser.add_argument("--open-seconds", type=float, default=10.0)
+    parser.add_argument("--requests", type=int, default=60000, help="pre-built per server")
+    parser.add_argument("--concurrency", type=int, default=64, help="wrk connections")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per peak phase")
+    parser.add_argument("--open-seconds", type=float, default=10.0, help="paced phase, seconds")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=0, help="server threads (0: its default)")
+    parser.add_argument("--server", default="", help="shequn serve --server (default: its own)")
+    parser.add_argument("--wrk-threads", type=int, default=2)
     args = parser.parse_args(argv)
 
+    wrk = ensure_wrk()
     data_dir = Path(tempfile.mkdtemp(prefix="shequn-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
+    load = {"wrk": wrk, "threads": args.wrk_threads, "connections": args.concurrency}
     try:
         shequn_port, ref_port = free_port(), free_port()
-        shequn, path = start_shequn(data_dir, shequn_port, args.workers, args.threads)
+        shequn, path = start_shequn(data_dir, shequn_port, args)
         procs.append(shequn)
         reference = start_reference(ref_port)
         procs.append(reference)
 
-        peak_requests, peak_distinct = build_requests(args.requests, path, seed=1)
+        peak_requests, _ = build_requests(args.requests, path, seed=1)
         ref_requests, _ = build_requests(args.requests, "/wechat/", seed=2)
-        warm, _ = build_requests(200, path, seed=3)
-        asyncio.run(closed_loop(shequn_port, warm, 8, 10))
+        warm_requests, _ = build_requests(min(2000, args.requests), path, seed=3)
+        files = data_dir / "requests"
+        files.mkdir()
 
-        ref = asyncio.run(closed_loop(ref_port, ref_requests, args.concurrency, args.duration))
-        peak = asyncio.run(closed_loop(shequn_port, peak_requests, args.concurrency, args.duration))
+        warm = run_wrk(port=shequn_port, requests=warm_requests, prefix=files / "warm",
+                       seconds=1, **load)  # fmt: skip
+        ref = run_wrk(port=ref_port, requests=ref_requests, prefix=files / "ref",
+                      seconds=args.duration, **load)  # fmt: skip
+        peak = run_wrk(port=shequn_port, requests=peak_requests, prefix=files / "peak",
+                       seconds=args.duration, **load)  # fmt: skip
         rate = max(1.0, peak.rps / 2)
-        steady_count = int(rate * args.open_seconds) + 1
-        steady_requests, _ = build_requests(steady_count, path, seed=4)
-        steady = asyncio.run(
-            open_loop(shequn_port, steady_requests, rate, args.open_seconds, args.concurrency * 4)
-        )
+        steady_requests, _ = build_requests(int(rate * args.open_seconds * 1.2) + 10, path, seed=4)
+        steady = run_wrk(port=shequn_port, requests=steady_requests, prefix=files / "steady",
+                         seconds=args.open_seconds, rate=rate, **load)  # fmt: skip
 
-        # Distinct messages Shequn acknowledged in every phase (warm-up included).
-        acked = {m for m, _ in warm} | peak.acked | steady.acked
-        sent_distinct = len(
-            {m for m, _ in warm}
-            | {m for m, _ in peak_requests[: peak.ok + peak.gave_up]}
-            | {m for m, _ in steady_requests[: steady.ok + steady.gave_up]}
+        # Requests still in flight when wrk stopped may or may not have been answered; WeChat
+        # would retry them, and so does the bench. Anything missing beyond that is lost.
+        phases = (warm, peak, steady)
+        issued = [item for phase in phases for item in phase.issued()]
+        raw_by_id = dict(issued)
+        in_flight = sum(
+            sum(phase.stats["issued"].values()) - phase.stats["requests"] for phase in phases
         )
-        stored = inbox_msg_ids(data_dir)
-        rows = len(stored)
-        lost = len(acked - set(stored))
-        doubled = rows - len(set(stored)) + len(set(stored) - acked)
+        time.sleep(0.5)
+        _, stored_before = count_rows(data_dir)
+        missing_before = sorted(set(raw_by_id) - stored_before)
+        unanswered_retries = sum(not resend(shequn_port, raw_by_id[m]) for m in missing_before)
+        rows, stored = count_rows(data_dir)
+        distinct = set(raw_by_id)
+        lost = len(distinct - stored) + max(0, len(missing_before) - in_flight)
+        doubled = rows - len(stored) + len(stored - distinct)
+        answered_errors = sum(phase.errors for phase in phases)
         report = {
             "shequn_rps": round(peak.rps, 1),
             "reference_rps": round(ref.rps, 1),
             "throughput_ratio": round(peak.rps / max(ref.rps, 1e-9), 2),
-            "shequn_p50_ms": round(peak.pct(50), 2),
-            "shequn_p99_ms": round(peak.pct(99), 2),
-            "reference_p50_ms": round(ref.pct(50), 2),
-            "reference_p99_ms": round(ref.pct(99), 2),
+            "shequn_p50_ms": peak.ms("p50_us"),
+            "shequn_p99_ms": peak.ms("p99_us"),
+            "reference_p50_ms": ref.ms("p50_us"),
+            "reference_p99_ms": ref.ms("p99_us"),
             "half_peak_rate": round(rate, 1),
-            "p50_ms_at_half_peak": round(steady.pct(50), 2),
-            "p99_ms_at_half_peak": round(steady.pct(99), 2),
-            "sent": len(warm) + peak.ok + peak.failed_attempts + steady.ok + steady.failed_attempts,
-            "distinct": sent_distinct,
+            "achieved_rate_at_half_peak": round(steady.rps, 1),
+            "p50_ms_at_half_peak": steady.ms("p50_us"),
+            "p99_ms_at_half_peak": steady.ms("p99_us"),
+            "sent": len(issued) + len(missing_before),
+            "distinct": len(distinct),
             "inbox_rows": rows,
             "lost": lost,
             "doubled": doubled,
-            "failed_attempts": peak.failed_attempts + steady.failed_attempts,
-            "gave_up": peak.gave_up + steady.gave_up,
+            "errors": answered_errors,
+            "reference_errors": ref.errors,
+            "in_flight_at_stop": in_flight,
+            "retried_after_stop": len(missing_before),
+            "unanswered_retries": unanswered_retries,
             "concurrency": args.concurrency,
-            "peak_distinct_planned": peak_distinct,
         }
         print(
             f"shequn {report['shequn_rps']} req/s (p50 {report['shequn_p50_ms']} ms, p99 "
             f"{report['shequn_p99_ms']} ms); reference {report['reference_rps']} req/s; "
-            f"half-peak p99 {report['p99_ms_at_half_peak']} ms; rows {rows} for {sent_distinct} distinct"
+            f"at {report['half_peak_rate']} req/s p99 {report['p99_ms_at_half_peak']} ms; "
+            f"rows {rows} for {len(distinct)} distinct"
         )
         print(json.dumps(report))
         return 0
