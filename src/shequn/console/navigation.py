@@ -47,4 +47,4 @@ SUBPAGE_AREA: dict[str, str] = {
 def area_for_url_name(url_name: str | None) -> Area | None:
     if not url_name:
         return None
-    return AREAS_BY_KEY.get(SUBPAGE_AREA.get(url_name, url_name))
+    return AREAS_BY_KEY.get(SUBPAGE_AREA.get(url_name, url_name.split("_")[0]))

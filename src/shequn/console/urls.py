@@ -11,7 +11,7 @@ app_name = "console"
 workspace_patterns = [
     path("", home.workspace_home, name="workspace_home"),
     path("overview/", home.overview, name="overview"),
-    path("inbox/", areas.inbox, name="inbox"),
+    path("inbox/", include("shequn.inbox.urls")),
     path("contacts/", areas.contacts, name="contacts"),
     path("content/", areas.content, name="content"),
     path("growth/", areas.growth, name="growth"),

@@ -25,7 +25,7 @@ _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REP
 _UNBOUNDED = sre_parse.MAXREPEAT
 
 
-class UnsafePattern(ValueError):  # noqa: N818 - reads as the reason a pattern is refused
+class UnsafePattern(ValueError):
     """A regular expression that is invalid, too long or can backtrack catastrophically."""
 
 

@@ -17,7 +17,7 @@ from shequn.inbox.models import Menu
 from shequn.wechat.errors import APIError
 
 
-class MenuRefused(ValueError):  # noqa: N818 - the operator reads it as the reason
+class MenuRefused(ValueError):
     """WeChat (or our own check) refused the menu; the message is translated."""
 
 

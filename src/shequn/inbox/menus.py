@@ -91,7 +91,7 @@ def menu_error_message(errcode: int, errmsg: str = "") -> str:
     }
 
 
-class MenuInvalid(ValueError):  # noqa: N818 - reads as the reason
+class MenuInvalid(ValueError):
     """The menu breaks a WeChat limit; `problems` are translated sentences for the operator."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -41,7 +41,7 @@ EDITABLE = (
 MAX_ARTICLES = 8
 
 
-class RuleInvalid(ValueError):  # noqa: N818 - the operator reads it as the reason
+class RuleInvalid(ValueError):
     """The rule cannot be saved; `errors` maps field names to translated messages."""
 
     def __init__(self, errors: dict[str, str]) -> None:

@@ -49,7 +49,7 @@ __all__ = [
 MAX_TEXT_BYTES = 2048
 
 
-class ReplyRefused(ValueError):  # noqa: N818 - the operator reads it as the reason
+class ReplyRefused(ValueError):
     """The reply cannot be sent; the message says why (translated)."""
 
 

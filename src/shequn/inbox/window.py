@@ -17,11 +17,11 @@ EVENT_WINDOW = (timedelta(minutes=1), 3)
 EVENT_OPENERS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
 
 
-class WindowClosed(Exception):  # noqa: N818 - the state the operator sees
+class WindowClosed(Exception):
     """No window is open: the customer has not written for 48 hours (or unfollowed)."""
 
 
-class WindowUsedUp(Exception):  # noqa: N818 - the state the operator sees
+class WindowUsedUp(Exception):
     """A window is open but its messages are used up."""
 
 
