@@ -74,6 +74,10 @@ from tests.channels import walk_factories  # noqa: E402 - channels, ingest and c
 
 FACTORIES.update(walk_factories.factories(Built))
 
+from tests.inbox import walk_factories as inbox_walk_factories  # noqa: E402 - inbox models
+
+FACTORIES.update(inbox_walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.

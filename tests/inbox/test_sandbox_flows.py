@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from datetime import timedelta
-
 from django.utils import timezone
 
 from shequn.inbox import rules, services

@@ -15,6 +15,7 @@ from shequn.api.routers import audit, members, tokens, workspace
 from shequn.api.throttling import TokenRateThrottle
 from shequn.channels import api as channels_api
 from shequn.contacts import api as contacts_api
+from shequn.inbox import api as inbox_api
 
 api = NinjaAPI(
     title="Shequn API",
@@ -29,7 +30,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_decorator(in_token_context, mode="operation")
 
-for area in (workspace, members, audit, tokens, channels_api, contacts_api):
+for area in (workspace, members, audit, tokens, channels_api, contacts_api, inbox_api):
     api.add_router("", area.router)
 
 
