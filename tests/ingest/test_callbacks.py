@@ -68,7 +68,8 @@ def test_safe_mode_push_is_stored_once_and_answered_success(oa: OfficialAccount)
     assert len(events) == 1
     event = events[0]
     assert (event.msg_type, event.state, event.tenant_id) == ("text", "received", oa.tenant_id)
-    assert "你好" in event.raw_xml and event.fields["Content"] == "你好"
+    assert "你好" in event.raw_xml
+    assert event.fields["Content"] == "你好"
 
 
 def test_plaintext_and_compatible_modes(oa: OfficialAccount, world: World) -> None:

@@ -75,7 +75,8 @@ def test_follow_scan_click_unfollow_refollow(world: World) -> None:
         assert contact.last_touch_scene == "later7"
         assert (contact.last_latitude, contact.last_longitude) == (31.2, 121.5)
         follower = Follower.objects.get()
-        assert follower.subscribed and follower.scene == "later7"
+        assert follower.subscribed
+        assert follower.scene == "later7"
         kinds = list(ContactEvent.objects.order_by("occurred_at").values_list("kind", flat=True))
         assert kinds == ["followed", "menu_click", "unfollowed", "followed"]
         # Replaying every event changes nothing: handlers are idempotent.
@@ -84,13 +85,18 @@ def test_follow_scan_click_unfollow_refollow(world: World) -> None:
                 ingest_services.replay_event(event)
     run_all(world)
     with world.a.scope():
-        assert ContactEvent.objects.count() == 4 and Contact.objects.count() == 1
+        assert ContactEvent.objects.count() == 4
+        assert Contact.objects.count() == 1
 
 
 def test_job_finished_results_are_stored_by_msg_id(world: World) -> None:
     with world.a.scope(), as_owner(world.a):
         oa = make_official_account()
-    extra = "<MsgID>1000001625</MsgID><Status><![CDATA[send success]]></Status><TotalCount>100</TotalCount><FilterCount>80</FilterCount><SentCount>75</SentCount><ErrorCount>5</ErrorCount>"
+    extra = (
+        "<MsgID>1000001625</MsgID><Status><![CDATA[send success]]></Status>"
+        "<TotalCount>100</TotalCount><FilterCount>80</FilterCount>"
+        "<SentCount>75</SentCount><ErrorCount>5</ErrorCount>"
+    )
     push_oa(oa, wire.oa_event_xml("oSys", "MASSSENDJOBFINISH", extra=extra))
     run_all(world)
     with world.a.scope():
@@ -144,8 +150,15 @@ def test_wecom_add_with_state_and_group_join_and_quit(world: World) -> None:
             "create", event="change_external_chat", created=t0 + 1, ChatId="wrChat"
         ),
     )
-    join = "<UpdateDetail>add_member</UpdateDetail><JoinScene>3</JoinScene><MemChangeList><Item>wmA</Item></MemChangeList><CurMemVer>v2</CurMemVer>"
-    quit_ = "<UpdateDetail>del_member</UpdateDetail><QuitScene>0</QuitScene><MemChangeList><Item>wmA</Item></MemChangeList><CurMemVer>v3</CurMemVer>"
+    members = "<MemChangeList><Item>wmA</Item></MemChangeList>"
+    join = (
+        "<UpdateDetail>add_member</UpdateDetail><JoinScene>3</JoinScene>"
+        f"{members}<CurMemVer>v2</CurMemVer>"
+    )
+    quit_ = (
+        "<UpdateDetail>del_member</UpdateDetail><QuitScene>0</QuitScene>"
+        f"{members}<CurMemVer>v3</CurMemVer>"
+    )
     push_wecom(
         corp,
         wire.wecom_event_xml(
@@ -165,5 +178,7 @@ def test_wecom_add_with_state_and_group_join_and_quit(world: World) -> None:
         group = CustomerGroup.objects.get()
         membership = GroupMembership.objects.get()
         assert (group.chat_id, group.member_version) == ("wrChat", "v3")
-        assert membership.contact == contact and membership.join_scene == 3
-        assert membership.left_at is not None and membership.quit_scene == 0
+        assert membership.contact == contact
+        assert membership.join_scene == 3
+        assert membership.left_at is not None
+        assert membership.quit_scene == 0

@@ -27,7 +27,8 @@ def oa_event_xml(
 ) -> str:
     return (
         f"<xml><ToUserName><![CDATA[gh_000000000001]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<CreateTime>{created or int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[event]]></MsgType>"
         f"<Event><![CDATA[{event}]]></Event><EventKey><![CDATA[{key}]]></EventKey>{extra}</xml>"
     )
 
@@ -97,6 +98,7 @@ def wecom_event_xml(
     inner = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
     return (
         "<xml><ToUserName><![CDATA[ww0000000000000001]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
-        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<CreateTime>{created or int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[event]]></MsgType>"
         f"<Event><![CDATA[{event}]]></Event><ChangeType><![CDATA[{change_type}]]></ChangeType>{inner}</xml>"
     )

@@ -257,7 +257,10 @@ class ConnectionTest:
 def _probe(channel: Channel) -> ConnectionTest:
     if isinstance(channel, OfficialAccount):
         with official_account_client(channel) as client:
-            client.call(client.aio.token_provider.get_token)
+            # Straight to the stable-token endpoint, never the shared store: a token cached
+            # under the old secret would hide a wrong new one. Without force_refresh the
+            # stable token is not rotated, so live callers keep theirs.
+            client.call(client.aio.tokens.stable_token)
         return ConnectionTest(True, _("Access token fetched: the AppID and AppSecret work."))
     if isinstance(channel, WeComCorp):
         with wecom_client(channel) as client:
