@@ -18,10 +18,11 @@ from shequn.core.logging import get_logger
 from shequn.core.secrets import Secret
 from shequn.tenancy.scope import require_tenant
 from shequn.wechat.crypto import decode_encoding_aes_key
+from shequn.wechat.errors import TransportError
 from shequn.wechat.exceptions import ConfigurationError, WeChatError
 from shequn.wechat.officialaccount import SyncOfficialAccountClient
 from shequn.wechat.pay import PayClient, PlatformKeys, ResponseVerifier, SyncTransferClient
-from shequn.wechat.pay.errors import PayError
+from shequn.wechat.pay.errors import PayError, PayTransportError
 from shequn.wechat.wecom.client import SyncWeComClient
 
 log = get_logger(__name__)
@@ -285,10 +286,20 @@ def _probe(channel: Channel) -> ConnectionTest:
     return ConnectionTest(True, _("WeChat Pay answered a signed request with a valid signature."))
 
 
+def _transport_reason(exc: Exception) -> str:
+    cause = exc.__cause__ or exc.__context__
+    return type(cause).__name__ if cause is not None else type(exc).__name__
+
+
 def test_connection(channel: Channel) -> ConnectionTest:
     """Call the platform with the stored credentials and say plainly whether it worked."""
     try:
         result = _probe(channel)
+    except (TransportError, PayTransportError) as exc:
+        # No answer at all is not a refusal: say so, with the kind of network failure.
+        result = ConnectionTest(
+            False, _("Could not reach the platform: %(error)s") % {"error": _transport_reason(exc)}
+        )
     except (WeChatError, PayError) as exc:
         result = ConnectionTest(False, _("The platform refused: %(error)s") % {"error": exc})
     except Exception as exc:  # noqa: BLE001 - network errors and bad keys are shown, not raised
