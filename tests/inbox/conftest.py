@@ -148,3 +148,16 @@ def wire_tenant(
 @pytest.fixture
 def wired(transactional_db: None, live_server: Any, world: World, sandbox_url: str) -> Wired:
     return wire_tenant(world.a, sandbox_url, live_server.url)
+
+
+@pytest.fixture
+def client_for() -> Any:
+    """A test client signed in as this user (or the user of this membership)."""
+    from django.test import Client
+
+    def make(who: Any) -> Client:
+        client = Client()
+        client.force_login(getattr(who, "user", who))
+        return client
+
+    return make

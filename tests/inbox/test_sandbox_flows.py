@@ -37,7 +37,8 @@ def test_keyword_reply_arrives_once_passively(wired: Wired) -> None:
     got = wired.phone.received()
     texts = [m for m in got if "380 yuan" in str(m)]
     assert len(texts) == 1, got
-    assert wired.phone.received("passive") and not wired.phone.received("custom")
+    assert wired.phone.received("passive")
+    assert not wired.phone.received("custom")
     with wired.tenant.scope():
         conversation = Conversation.objects.get()
         kinds = list(
@@ -71,7 +72,8 @@ def test_mini_program_welcome_goes_through_customer_service_once(wired: Wired) -
     wired.phone.act("follow")
     assert not wired.phone.received("passive")
     custom = wired.phone.received("custom")
-    assert len(custom) == 1 and "Our shop" in str(custom[0])
+    assert len(custom) == 1
+    assert "Our shop" in str(custom[0])
 
 
 def test_operator_reply_reaches_the_customer(wired: Wired) -> None:
@@ -82,7 +84,8 @@ def test_operator_reply_reaches_the_customer(wired: Wired) -> None:
         services.send_text(conversation, "Yes, ships tomorrow.", by=wired.tenant.owner)
     drain()
     custom = wired.phone.received("custom")
-    assert len(custom) == 1 and "ships tomorrow" in str(custom[0])
+    assert len(custom) == 1
+    assert "ships tomorrow" in str(custom[0])
     with wired.tenant.scope():
         sent = Message.objects.get(direction="out")
     assert sent.delivery == "sent"
@@ -91,12 +94,55 @@ def test_operator_reply_reaches_the_customer(wired: Wired) -> None:
 def test_outside_48_hours_refused_and_nothing_sent(wired: Wired) -> None:
     wired.phone.act("follow")
     wired.phone.act("text", content="hello")
-    with time_machine.travel(timezone.now() + timedelta(hours=49)):
-        with wired.tenant.scope(), as_owner(wired.tenant):
-            conversation = Conversation.objects.get()
-            with pytest.raises(services.ReplyRefused, match="48 hours"):
-                services.send_text(conversation, "Sorry for the wait")
+    later = timezone.now() + timedelta(hours=49)
+    with time_machine.travel(later), wired.tenant.scope(), as_owner(wired.tenant):
+        conversation = Conversation.objects.get()
+        with pytest.raises(services.ReplyRefused, match="48 hours"):
+            services.send_text(conversation, "Sorry for the wait")
     drain()
     assert not wired.phone.received("custom")
     with wired.tenant.scope():
         assert not Message.objects.filter(direction="out").exists()
+
+
+def test_menu_publish_read_back_and_click_creates_an_inbox_entry(wired: Wired) -> None:
+    from shequn.inbox import menu_publishing
+
+    buttons = [
+        {"type": "click", "name": "今日推荐", "key": "TODAY"},
+        {
+            "name": "More",
+            "sub_button": [{"type": "view", "name": "Shop", "url": "https://shop.example.com"}],
+        },
+    ]
+    with wired.tenant.scope(), as_owner(wired.tenant):
+        menu = menu_publishing.save_menu(wired.account, name="Main", buttons=buttons)
+        menu_publishing.publish(menu)
+    served = httpx.get(f"{wired.sandbox}/sandbox/accounts/{wired.account.appid}", timeout=10).json()
+    assert served
+    with wired.tenant.scope():
+        back = menu_publishing.read_back(wired.account, [menu])
+    assert [b["name"] for b in back.default] == ["今日推荐", "More"]
+    assert back.drift == {str(menu.uid): False}
+    wired.phone.act("follow")
+    wired.phone.act("click", event_key="TODAY")
+    with wired.tenant.scope():
+        entry = Message.objects.get(kind="menu_click")
+        conversation = entry.conversation
+    assert entry.text == "TODAY"
+    assert conversation.unread_count == 1
+    assert services.windows_of(conversation).messages_left(timezone.now()) >= 1
+
+
+def test_conditional_menu_needs_default_first_with_a_clear_error(wired: Wired) -> None:
+    from shequn.inbox import menu_publishing
+
+    buttons = [{"type": "click", "name": "VIP", "key": "VIP"}]
+    with wired.tenant.scope(), as_owner(wired.tenant):
+        menu = menu_publishing.save_menu(
+            wired.account, name="VIP", buttons=buttons, kind="conditional", tag_id="100"
+        )
+        with pytest.raises(menu_publishing.MenuRefused, match="65303"):
+            menu_publishing.publish(menu)
+        menu.refresh_from_db()
+    assert "default menu" in menu.last_error
