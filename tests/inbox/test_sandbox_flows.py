@@ -118,8 +118,6 @@ def test_menu_publish_read_back_and_click_creates_an_inbox_entry(wired: Wired) -
     with wired.tenant.scope(), as_owner(wired.tenant):
         menu = menu_publishing.save_menu(wired.account, name="Main", buttons=buttons)
         menu_publishing.publish(menu)
-    served = httpx.get(f"{wired.sandbox}/sandbox/accounts/{wired.account.appid}", timeout=10).json()
-    assert served
     with wired.tenant.scope():
         back = menu_publishing.read_back(wired.account, [menu])
     assert [b["name"] for b in back.default] == ["今日推荐", "More"]
