@@ -129,7 +129,11 @@ class LossyGateway:
                     self.command,
                     gateway.target + self.path,
                     content=body,
-                    headers={"Content-Type": self.headers.get("Content-Type", "text/xml")},
+                    headers={
+                        k: v
+                        for k, v in self.headers.items()
+                        if k.lower() not in ("host", "content-length", "connection")
+                    },
                     timeout=10,
                 )
                 gateway.forwarded.append(answer.status_code)
