@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -199,31 +200,106 @@ def insert_now(row: NewEvent, *, enqueue: Enqueue = _enqueue_processing) -> Inse
     return result
 
 
-class IngestUnavailable(Exception):  # noqa: N818 - the state callers react to
+class IngestUnavailable(Exception):
     """The inbox could not be written (database down, writer stuck): answer 503, WeChat retries."""
 
 
 @dataclass
 class _Pending:
     row: NewEvent
+    on_done: Callable[[], None] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     result: Inserted | None = None
     error: BaseException | None = None
 
+    def settle(self) -> None:
+        self.done.set()
+        if self.on_done is not None:
+            try:
+                self.on_done()
+            except Exception:
+                log.exception("ingest.inbox.notify_failed")
+
+    def outcome(self) -> Inserted:
+        """The committed result; IngestUnavailable when the batch failed."""
+        if self.error is not None or self.result is None:
+            raise IngestUnavailable(str(self.error or "no result"))
+        return self.result
+
+
+class _Enqueuer:
+    """Hands new rows to the worker queue from its own thread, many batches per task.
+
+    Enqueueing is a database write of its own (one task row per tenant); doing it per batch on
+    the writer thread would double the writer's work. Rows are committed before they get here,
+    so a crash in between only delays them until the inbox sweeper finds them.
+    """
+
+    def __init__(self, enqueue: Enqueue, flush_every: float) -> None:
+        self._enqueue = enqueue
+        self.flush_every = flush_every
+        self._queue: queue.SimpleQueue[dict[int, list[int]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="shequn-ingest-enqueue", daemon=True)
+        self._thread.start()
+
+    def put(self, new_rows: dict[int, list[int]]) -> None:
+        self._queue.put(new_rows)
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                break
+            merged: dict[int, list[int]] = defaultdict(list)
+            for tenant_id, ids in first.items():
+                merged[tenant_id].extend(ids)
+            deadline = time.monotonic() + self.flush_every
+            while (remaining := deadline - time.monotonic()) > 0:
+                try:
+                    more = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                for tenant_id, ids in more.items():
+                    merged[tenant_id].extend(ids)
+            try:
+                self._enqueue(dict(merged))
+            except Exception:
+                log.exception("ingest.inbox.enqueue_failed")
+                _reset_connection()
+        connection.close()
+
 
 class GroupCommitWriter:
-    """A per-process writer thread batching concurrent inserts into one transaction."""
+    """A per-process writer thread batching concurrent inserts into one transaction.
+
+    `linger`: when a batch already holds more than one request (callbacks are arriving
+    together), wait this long for more before committing; a lone request is written at once.
+    """
 
     def __init__(
         self,
         *,
         max_batch: int = 500,
         wait_timeout: float = 10.0,
+        linger: float = 0.001,
         enqueue: Enqueue = _enqueue_processing,
+        enqueue_every: float = 0.02,
     ) -> None:
         self.max_batch = max_batch
         self.wait_timeout = wait_timeout
+        self.linger = linger
         self._enqueue = enqueue
+        self.enqueue_every = enqueue_every
+        self._enqueuer: _Enqueuer | None = None
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -232,6 +308,8 @@ class GroupCommitWriter:
         if self._thread is not None and self._thread.is_alive():
             return
         with self._start_lock:
+            if self._enqueuer is None:
+                self._enqueuer = _Enqueuer(self._enqueue, self.enqueue_every)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="shequn-ingest-writer", daemon=True
@@ -240,30 +318,47 @@ class GroupCommitWriter:
 
     def submit(self, row: NewEvent) -> Inserted:
         """Block until the row's batch committed; raises IngestUnavailable if it failed."""
-        self._ensure_started()
-        pending = _Pending(row)
-        self._queue.put(pending)
+        pending = self.submit_nowait(row)
         if not pending.done.wait(self.wait_timeout):
             raise IngestUnavailable("the inbox writer did not answer in time")
-        if pending.error is not None or pending.result is None:
-            raise IngestUnavailable(str(pending.error or "no result"))
-        return pending.result
+        return pending.outcome()
+
+    def submit_nowait(self, row: NewEvent, on_done: Callable[[], None] | None = None) -> _Pending:
+        """Queue the row; `on_done` is called from the writer thread once its batch is settled."""
+        self._ensure_started()
+        pending = _Pending(row, on_done=on_done)
+        self._queue.put(pending)
+        return pending
 
     def stop(self) -> None:
         if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout=5)
+        if self._enqueuer is not None:
+            self._enqueuer.stop()
+            self._enqueuer = None
 
     def _take_batch(self) -> list[_Pending] | None:
         first = self._queue.get()
         if first is None:
             return None
         batch = [first]
+        deadline = 0.0
         while len(batch) < self.max_batch:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                break
+                if len(batch) < 2 or self.linger <= 0:
+                    break
+                if not deadline:
+                    deadline = time.monotonic() + self.linger
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    item = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    break
             if item is None:
                 self._queue.put(None)  # stop after this batch
                 break
@@ -304,16 +399,12 @@ class GroupCommitWriter:
             log.exception("ingest.inbox.writer_crashed")
         new_rows: dict[int, list[int]] = defaultdict(list)
         for pending in batch:
-            pending.done.set()
+            pending.settle()
             result = pending.result
             if result is not None and result.event_id is not None and not pending.row.parked:
                 new_rows[pending.row.tenant_id].append(result.event_id)
-        if new_rows:
-            try:
-                self._enqueue(dict(new_rows))
-            except Exception:
-                log.exception("ingest.inbox.enqueue_failed")
-                _reset_connection()
+        if new_rows and self._enqueuer is not None:
+            self._enqueuer.put(dict(new_rows))
 
 
 def _reset_connection() -> None:

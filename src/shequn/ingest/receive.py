@@ -9,6 +9,7 @@ retries.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from django.db import DatabaseError
 
 from shequn.core.logging import get_logger
 from shequn.ingest.channel_cache import CallbackChannel, callback_channel
+from shequn.ingest.flatxml import envelope_ciphertext, flat_fields
 from shequn.ingest.inbox import IngestUnavailable, Inserted, NewEvent, insert_now
 from shequn.ingest.passive import passive_reply_for
 from shequn.wechat.crypto import DecryptedMessage
@@ -27,10 +29,11 @@ from shequn.wechat.exceptions import (
     ProtocolError,
     ReceiveIdMismatch,
 )
-from shequn.wechat.messages import InboundMessage, parse_message
-from shequn.wechat.signature import verify_url_signature
+from shequn.wechat.messages import InboundMessage, message_from_fields
+from shequn.wechat.signature import verify_msg_signature, verify_url_signature
 
 log = get_logger(__name__)
+_stdlib_log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 KINDS = frozenset({"oa", "wecom", "pay"})
@@ -61,7 +64,7 @@ def _pay_failure(status: int, message: str) -> Answer:
     return Answer(status, body, "application/json")
 
 
-class _Rejected(Exception):  # noqa: N818 - carries the answer, not an error condition
+class _Rejected(Exception):
     def __init__(self, answer: Answer, log_event: str | None = None, reason: str = "") -> None:
         super().__init__(reason)
         self.answer = answer
@@ -85,8 +88,31 @@ def too_large(content_length: int | None) -> bool:
     return content_length is not None and content_length > MAX_BODY_BYTES
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A push that passed every check: its inbox row, and how to answer once it is written."""
+
+    callback: Callback
+    channel: CallbackChannel
+    row: NewEvent
+    message: InboundMessage | None = None  # None for Pay notifications
+    opened: DecryptedMessage | None = None
+
+
 def handle(callback: Callback, *, write: Writer = insert_now) -> Answer:
     """Answer one callback. Never raises."""
+    step = begin(callback)
+    if isinstance(step, Answer):
+        return step
+    try:
+        result = write(step.row)
+    except Exception as exc:  # noqa: BLE001 - every failure to write answers 503
+        return failed(step, exc)
+    return complete(step, result)
+
+
+def begin(callback: Callback) -> Answer | Accepted:
+    """Everything before the inbox write: the final answer, or the row to write. Never raises."""
     try:
         if callback.kind not in KINDS:
             return NOT_FOUND
@@ -96,12 +122,12 @@ def handle(callback: Callback, *, write: Writer = insert_now) -> Answer:
         if len(callback.body) > MAX_BODY_BYTES:
             return TOO_LARGE
         if callback.kind == "pay":
-            return _pay(callback, channel, write)
+            return _pay(callback, channel)
         if callback.method == "GET":
             return _verify_url(callback, channel)
         if callback.method != "POST":
             return NOT_ALLOWED
-        return _push(callback, channel, write)
+        return _push(callback, channel)
     except _Rejected as rejected:
         if rejected.log_event:
             log.warning(
@@ -111,12 +137,38 @@ def handle(callback: Callback, *, write: Writer = insert_now) -> Answer:
                 reason=rejected.reason[:200],
             )
         return rejected.answer
-    except (DatabaseError, IngestUnavailable) as exc:
-        log.error("ingest.callback.unavailable", kind=callback.kind, error=str(exc)[:300])
-        return UNAVAILABLE
-    except Exception:
-        log.exception("ingest.callback.crashed", kind=callback.kind)
-        return UNAVAILABLE
+    except Exception as exc:  # noqa: BLE001 - the callback is answered whatever happens
+        return _unavailable(callback.kind, exc)
+
+
+def failed(step: Accepted, exc: BaseException) -> Answer:
+    """The answer when the row could not be written: 503, so the platform retries."""
+    return _unavailable(step.callback.kind, exc)
+
+
+def complete(step: Accepted, result: Inserted) -> Answer:
+    """The answer once the row is committed (new or a duplicate). Never raises."""
+    try:
+        _log_outcome(step.channel, step.row, result)
+        if step.message is None:
+            return PAY_ACCEPTED
+        return _reply(step, result)
+    except Exception as exc:
+        log.exception("ingest.callback.reply_crashed", kind=step.callback.kind, error=str(exc))
+        return SUCCESS if step.channel.kind == "oa" else EMPTY
+
+
+def _unavailable(kind: str, exc: BaseException) -> Answer:
+    if isinstance(exc, DatabaseError | IngestUnavailable):
+        log.error("ingest.callback.unavailable", kind=kind, error=str(exc)[:300])
+    else:
+        log.error(
+            "ingest.callback.crashed",
+            kind=kind,
+            error=type(exc).__name__,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+    return UNAVAILABLE
 
 
 def _param(query: Mapping[str, str], name: str) -> str:
@@ -166,35 +218,50 @@ def _decrypt(callback: Callback, channel: CallbackChannel) -> tuple[bytes, Decry
         raise InvalidSignature("no callback key configured")
     if not _param(q, "msg_signature"):
         raise InvalidSignature("msg_signature is missing")
-    opened = channel.crypto.open_envelope(
-        callback.body, msg_signature=_param(q, "msg_signature"), timestamp=timestamp, nonce=nonce
-    )
+    msg_signature = _param(q, "msg_signature")
+    encrypted = envelope_ciphertext(callback.body)
+    if encrypted is None:
+        # Not the plain shape WeChat sends: the full safe parser decides (and refuses if need be).
+        opened = channel.crypto.open_envelope(
+            callback.body, msg_signature=msg_signature, timestamp=timestamp, nonce=nonce
+        )
+    else:
+        verify_msg_signature(channel.crypto.token, timestamp, nonce, encrypted, msg_signature)
+        opened = channel.crypto.decrypt_detailed(encrypted)
     return opened.plaintext, opened
 
 
-def _push(callback: Callback, channel: CallbackChannel, write: Writer) -> Answer:
+def _push(callback: Callback, channel: CallbackChannel) -> Accepted:
     try:
         plaintext, opened = _decrypt(callback, channel)
-        message = parse_message(plaintext, max_bytes=MAX_BODY_BYTES)
+        message = message_from_fields(flat_fields(plaintext), _as_text(plaintext))
     except ProtocolError as exc:
         raise _reject_protocol(exc) from None
-    row = _row(channel, message)
-    result = write(row)
-    _log_outcome(channel, row, result)
-    reply = passive_reply_for(channel, message) if result.is_new and not channel.paused else None
+    return Accepted(callback, channel, _row(channel, message), message, opened)
+
+
+def _reply(step: Accepted, result: Inserted) -> Answer:
+    channel, message = step.channel, step.message
+    reply = None
+    if message is not None and result.is_new and not channel.paused:
+        reply = passive_reply_for(channel, message)
     if reply is None:
         return SUCCESS if channel.kind == "oa" else EMPTY
-    q = callback.query
-    if opened is not None and channel.crypto is not None:
+    q = step.callback.query
+    if step.opened is not None and channel.crypto is not None:
         body = reply.render_encrypted(
             channel.crypto,
             _param(q, "timestamp"),
             _param(q, "nonce"),
-            use_previous_key=opened.used_previous_key,
+            use_previous_key=step.opened.used_previous_key,
         )
     else:
         body = reply.render()
     return Answer(200, body.encode("utf-8"), "application/xml; charset=utf-8")
+
+
+def _as_text(xml: bytes) -> str:
+    return xml.decode("utf-8", "replace")
 
 
 def _row(channel: CallbackChannel, message: InboundMessage) -> NewEvent:
@@ -216,6 +283,8 @@ def _row(channel: CallbackChannel, message: InboundMessage) -> NewEvent:
 
 
 def _log_outcome(channel: CallbackChannel, row: NewEvent, result: Inserted) -> None:
+    if not _stdlib_log.isEnabledFor(logging.INFO):
+        return  # building the event costs more than the rest of a duplicate's answer
     if not result.is_new:
         name = "ingest.callback.duplicate"
     elif row.parked:
@@ -232,7 +301,7 @@ def _log_outcome(channel: CallbackChannel, row: NewEvent, result: Inserted) -> N
     )
 
 
-def _pay(callback: Callback, channel: CallbackChannel, write: Writer) -> Answer:
+def _pay(callback: Callback, channel: CallbackChannel) -> Answer | Accepted:
     from shequn.wechat.pay.notifications import parse_notification
 
     if callback.method != "POST":
@@ -275,6 +344,4 @@ def _pay(callback: Callback, channel: CallbackChannel, write: Writer) -> Answer:
         received_at=datetime.now(UTC),
         parked=channel.paused,
     )
-    result = write(row)
-    _log_outcome(channel, row, result)
-    return PAY_ACCEPTED
+    return Accepted(callback, channel, row)
