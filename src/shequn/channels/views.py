@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shequn.channels import queries, services
-from shequn.channels.forms import OfficialAccountForm, WeComCorpForm
-from shequn.channels.models import Channel, OfficialAccount, WeComCorp
+from shequn.channels.forms import OfficialAccountForm, PayMerchantForm, WeComCorpForm
+from shequn.channels.models import Channel, OfficialAccount, PayMerchant, WeComCorp
 from shequn.console.navigation import AREAS_BY_KEY
 from shequn.console.views.decorators import workspace_view
 from shequn.ingest import queries as ingest_queries
@@ -27,6 +27,7 @@ from shequn.tenancy.roles import Permission
 FORMS: dict[str, tuple[Any, type[Channel]]] = {
     "oa": (OfficialAccountForm, OfficialAccount),
     "wecom": (WeComCorpForm, WeComCorp),
+    "pay": (PayMerchantForm, PayMerchant),
 }
 
 
@@ -35,6 +36,10 @@ def _channel(uid: uuid.UUID) -> Channel:
     if channel is None:
         raise Http404
     return channel  # type: ignore[no-any-return]
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    return bool(request.membership.allows(Permission.MANAGE_CHANNELS))  # type: ignore[attr-defined]
 
 
 def callback_url(channel: Channel) -> str:
@@ -47,6 +52,7 @@ def channel_list(request: HttpRequest, workspace: str) -> HttpResponse:
         "area": AREAS_BY_KEY["channels"],
         "channels": queries.all_channels(),
         "lapsing": list(queries.verification_lapsing()),
+        "can_manage": _can_manage(request),
     }
     return render(request, "channels/list.html", context)
 
@@ -87,6 +93,7 @@ def channel_detail(request: HttpRequest, workspace: str, uid: uuid.UUID) -> Http
         "callback_url": callback_url(channel),
         "events": events,
         "counts": ingest_queries.event_counts(channel.kind, channel.pk),
+        "can_manage": _can_manage(request),
     }
     return render(request, "channels/detail.html", context)
 
