@@ -183,14 +183,14 @@ def _execute_many(rows: list[NewEvent]) -> list[Inserted]:
 Enqueue = Callable[[dict[int, list[int]]], None]
 
 
-def _enqueue_processing(new_rows: dict[int, list[int]]) -> None:
+def enqueue_processing(new_rows: dict[int, list[int]]) -> None:
     from shequn.ingest.tasks import process_batch
 
     for tenant_id, event_ids in new_rows.items():
         process_batch.enqueue(tenant_id, event_ids)
 
 
-def insert_now(row: NewEvent, *, enqueue: Enqueue = _enqueue_processing) -> Inserted:
+def insert_now(row: NewEvent, *, enqueue: Enqueue = enqueue_processing) -> Inserted:
     """Insert in the caller's transaction; processing is enqueued when it commits."""
     with transaction.atomic():
         result = _execute(row)
@@ -227,7 +227,7 @@ class _Pending:
         return self.result
 
 
-class _Enqueuer:
+class Enqueuer:
     """Hands new rows to the worker queue from its own thread, many batches per task.
 
     Enqueueing is a database write of its own (one task row per tenant); doing it per batch on
@@ -291,7 +291,7 @@ class GroupCommitWriter:
         max_batch: int = 500,
         wait_timeout: float = 10.0,
         linger: float = 0.001,
-        enqueue: Enqueue = _enqueue_processing,
+        enqueue: Enqueue = enqueue_processing,
         enqueue_every: float = 0.02,
     ) -> None:
         self.max_batch = max_batch
@@ -299,7 +299,7 @@ class GroupCommitWriter:
         self.linger = linger
         self._enqueue = enqueue
         self.enqueue_every = enqueue_every
-        self._enqueuer: _Enqueuer | None = None
+        self._enqueuer: Enqueuer | None = None
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -309,7 +309,7 @@ class GroupCommitWriter:
             return
         with self._start_lock:
             if self._enqueuer is None:
-                self._enqueuer = _Enqueuer(self._enqueue, self.enqueue_every)
+                self._enqueuer = Enqueuer(self._enqueue, self.enqueue_every)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="shequn-ingest-writer", daemon=True
@@ -374,37 +374,52 @@ class GroupCommitWriter:
             self._write(batch)
 
     def _write(self, batch: list[_Pending]) -> None:
-        try:
-            with transaction.atomic():
-                for start in range(0, len(batch), _ROWS_PER_STATEMENT):
-                    chunk = batch[start : start + _ROWS_PER_STATEMENT]
-                    for pending, result in zip(
-                        chunk, _execute_many([p.row for p in chunk]), strict=True
-                    ):
-                        pending.result = result
-        except DatabaseError as exc:
-            for pending in batch:
-                pending.result = None
-            _reset_connection()
-            if len(batch) > 1:
-                # One bad row must not sink its neighbours: write them one by one.
-                for pending in batch:
-                    self._write([pending])
-                return
-            batch[0].error = exc
-            log.error("ingest.inbox.write_failed", error=str(exc)[:300])
-        except BaseException as exc:
-            for pending in batch:
-                pending.error = exc
-            log.exception("ingest.inbox.writer_crashed")
-        new_rows: dict[int, list[int]] = defaultdict(list)
-        for pending in batch:
+        outcomes = commit_rows([p.row for p in batch])
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Inserted):
+                pending.result = outcome
+            else:
+                pending.error = outcome
             pending.settle()
-            result = pending.result
-            if result is not None and result.event_id is not None and not pending.row.parked:
-                new_rows[pending.row.tenant_id].append(result.event_id)
+        new_rows = new_rows_of([p.row for p in batch], outcomes)
         if new_rows and self._enqueuer is not None:
-            self._enqueuer.put(dict(new_rows))
+            self._enqueuer.put(new_rows)
+
+
+Outcome = Inserted | BaseException
+
+
+def commit_rows(rows: list[NewEvent]) -> list[Outcome]:
+    """Insert every row in ONE transaction; each learns whether it was new once that committed.
+
+    When the batch fails, the rows are retried one by one so a bad row cannot sink its
+    neighbours; a row that still fails gets its exception (the caller answers 503).
+    """
+    try:
+        with transaction.atomic():
+            results: list[Outcome] = []
+            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+                results.extend(_execute_many(rows[start : start + _ROWS_PER_STATEMENT]))
+        return results
+    except DatabaseError as exc:
+        _reset_connection()
+        if len(rows) > 1:
+            return [outcome for row in rows for outcome in commit_rows([row])]
+        log.error("ingest.inbox.write_failed", error=str(exc)[:300])
+        return [exc]
+    except Exception as exc:
+        log.exception("ingest.inbox.writer_crashed")
+        _reset_connection()
+        return [exc] * len(rows)
+
+
+def new_rows_of(rows: list[NewEvent], outcomes: list[Outcome]) -> dict[int, list[int]]:
+    """{tenant_id: [event ids]} of the committed new rows that the worker should process."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if isinstance(outcome, Inserted) and outcome.event_id is not None and not row.parked:
+            found[row.tenant_id].append(outcome.event_id)
+    return dict(found)
 
 
 def _reset_connection() -> None:

@@ -13,7 +13,7 @@ import sys
 SERVERS = ("granian", "gunicorn")
 # granian interfaces and the app each one serves; callbacks skip Django in both.
 TARGETS = {
-    "asgi": "shequn.ingest.asgi:application",
+    "asgi": "shequn.ingest.asgi_app:application",
     "wsgi": "shequn.config.wsgi:application",
 }
 
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=int(env("SHEQUN_WEB_THREADS", "0")) or None,
-        help="threads per worker for blocking work (default: 8 under granian, 4 under gunicorn)",
+        help="threads per worker for WSGI (default: 8 under granian wsgi, 4 under gunicorn)",
     )
     parser.add_argument("--server", choices=SERVERS, default=env("SHEQUN_WEB_SERVER", "granian"))
     parser.add_argument(
@@ -62,7 +62,9 @@ def _granian(args: argparse.Namespace) -> int:
         port=args.port,
         interface=Interfaces(args.interface),
         workers=args.workers,
-        blocking_threads=args.threads or 8,
+        # Async interfaces run the app on the event loop (granian allows them one blocking
+        # thread); the thread count only sizes the WSGI pool.
+        blocking_threads=(args.threads or 8) if args.interface == "wsgi" else None,
         backlog=2048,
         websockets=False,
         log_access=args.access_log,

@@ -1,0 +1,15 @@
+"""The ASGI application `shequn serve` runs: callbacks in front, Django behind.
+
+Django is set up before anything imports models, as in shequn.config.wsgi.
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequn.config.settings")
+django_application = get_asgi_application()
+
+from shequn.ingest.asgi import CallbackFront  # noqa: E402
+
+application = CallbackFront(django_application)
