@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -182,7 +183,7 @@ def test_try_it_box_names_the_matching_rule(world: World, client_for) -> None:  
 
 def test_rule_changes_are_audited_and_invalidate_the_matcher(
     world: World,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from shequn.audit.models import AuditEvent
     from shequn.inbox.autoreply import matchers

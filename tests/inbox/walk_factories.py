@@ -22,7 +22,7 @@ def _oa() -> Any:
 
 
 def _message() -> Message:
-    found = Message.objects.filter(source_key="walk:inbound").first()
+    found: Message | None = Message.objects.filter(source_key="walk:inbound").first()
     if found is not None:
         return found
     message = services.record_inbound(
@@ -56,7 +56,8 @@ def factories(built_type: Any) -> dict[str, Any]:
 
     def version() -> RuleSetVersion:
         _rule()
-        return RuleSetVersion.objects.get(account=_oa())
+        stamp: RuleSetVersion = RuleSetVersion.objects.get(account=_oa())
+        return stamp
 
     def canned() -> Any:
         return services.create_canned_reply("sakura-canned-marker", "sakura-canned-text")

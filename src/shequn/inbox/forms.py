@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,8 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(str(a.uid), a.name) for a in accounts]
+        account_field = cast(forms.ChoiceField, self.fields["account"])
+        account_field.choices = [(str(a.uid), a.name) for a in accounts]
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -107,7 +108,8 @@ class MenuForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(str(a.uid), a.name) for a in accounts]
+        account_field = cast(forms.ChoiceField, self.fields["account"])
+        account_field.choices = [(str(a.uid), a.name) for a in accounts]
 
     def clean_buttons(self) -> Any:
         try:

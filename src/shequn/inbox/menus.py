@@ -206,7 +206,7 @@ _FIELDS = ("type", "name", "key", "url", "appid", "pagepath", "media_id", "artic
 
 
 def _clean(button: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: str(button[k]) for k in _FIELDS if button.get(k)}
+    out: dict[str, Any] = {k: str(button[k]) for k in _FIELDS if button.get(k)}
     if button.get("sub_button"):
         out.pop("type", None)
         out["sub_button"] = [_clean(s) for s in button["sub_button"]]

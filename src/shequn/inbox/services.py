@@ -74,7 +74,7 @@ def _store_windows(conversation: Conversation, windows: Windows) -> None:
 
 
 def conversation_for(account: OfficialAccount, openid: str) -> Conversation:
-    found = Conversation.objects.filter(account=account, openid=openid).first()
+    found: Conversation | None = Conversation.objects.filter(account=account, openid=openid).first()
     if found is not None:
         return found
     contact = contact_services.contact_for_identity(
@@ -82,9 +82,13 @@ def conversation_for(account: OfficialAccount, openid: str) -> Conversation:
     )
     try:
         with transaction.atomic():
-            return Conversation.objects.create(account=account, contact=contact, openid=openid)
+            created: Conversation = Conversation.objects.create(
+                account=account, contact=contact, openid=openid
+            )
+            return created
     except IntegrityError:
-        return Conversation.objects.get(account=account, openid=openid)
+        existing: Conversation = Conversation.objects.get(account=account, openid=openid)
+        return existing
 
 
 def _preview(kind: str, text: str) -> str:
@@ -122,7 +126,7 @@ def record_inbound(
     conversation = conversation_for(account, openid)
     if Message.objects.filter(source_key=source_key).exists():
         return None
-    message = Message.objects.create(
+    message: Message = Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.INBOUND,
         kind=kind,
@@ -200,7 +204,7 @@ def _outbound(
     rule_id: int | None = None,
 ) -> Message:
     now = timezone.now()
-    message = Message.objects.create(
+    message: Message = Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.OUTBOUND,
         kind=kind,
@@ -346,7 +350,7 @@ def auto_reply(event: Any, account: OfficialAccount, message: Any) -> Message | 
             title=spec.mp_title,
             thumb_media_id=spec.mp_thumb_media_id,
         )
-    values = {
+    values: dict[str, Any] = {
         "kind": spec.kind,
         "text": spec.text if spec.kind == "text" else spec.mp_title,
         "media_id": spec.media_id,
@@ -377,7 +381,7 @@ def create_canned_reply(title: str, text: str) -> CannedReply:
     title, text = title.strip(), text.strip()
     if not title or not text:
         raise ReplyRefused(_("A canned reply needs a title and a text."))
-    canned = CannedReply.objects.create(title=title[:100], text=text[:2000])
+    canned: CannedReply = CannedReply.objects.create(title=title[:100], text=text[:2000])
     record("inbox.canned_reply.created", target=canned, data={"title": canned.title})
     return canned
 

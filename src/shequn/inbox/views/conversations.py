@@ -116,10 +116,15 @@ def assign(request: HttpRequest, workspace: str, uid: str) -> HttpResponse:
     member_uid = request.POST.get("member", "")
     user = None
     if member_uid:
-        membership = Membership.objects.filter(
-            workspace=request.workspace,  # type: ignore[attr-defined]
-            uid=_uuid_or_none(member_uid),
-        ).first()
+        parsed = _uuid_or_none(member_uid)
+        membership = (
+            Membership.objects.filter(
+                workspace=request.workspace,  # type: ignore[attr-defined]
+                uid=parsed,
+            ).first()
+            if parsed is not None
+            else None
+        )
         if membership is None:
             raise Http404
         user = membership.user
