@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shequn.channels import services as channel_services
-from shequn.channels.models import OfficialAccount
+from shequn.channels.models import OfficialAccount, StoredToken
 from shequn.contacts.models import Contact, ContactEvent, Follower
 from tests.channels.factories import OA_AES_KEY, OA_TOKEN, make_official_account
 from tests.conftest import Tenant, World
@@ -198,3 +198,14 @@ def test_test_connection_against_the_sandbox(wired: Wired) -> None:
         wired.account.refresh_from_db()
         assert wired.account.last_test_ok is False
         assert wired.account.last_test_message == failed.message
+
+
+def test_40001_is_recovered_with_a_new_token_in_the_database_store(wired: Wired) -> None:
+    wired.qr_ticket("warm_up")  # the token is now in the database store
+    with wired.tenant.scope():
+        (before,) = [t.value.reveal() for t in StoredToken.objects.all()]
+    wired.sandbox.faults(fail_next={"count": 1, "errcode": 40001, "path": "/cgi-bin/qrcode/create"})
+    assert wired.qr_ticket("after_40001")  # retried with a fresh token, no error surfaced
+    with wired.tenant.scope():
+        (after,) = [t.value.reveal() for t in StoredToken.objects.all()]
+    assert after != before
