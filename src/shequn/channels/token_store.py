@@ -4,16 +4,18 @@ database (one row per token key, a lease column for the single refresher)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from shequn.channels.models import StoredToken
 from shequn.tenancy.scope import tenant_scope
-from shequn.wechat.tokens import AccessToken, RedisTokenStore, TokenStore
+from shequn.wechat.tokens import AccessToken, RedisTokenStore, SQLiteTokenStore, TokenStore
 
 if TYPE_CHECKING:
     from shequn.tenancy.models import Workspace
@@ -64,7 +66,7 @@ class DatabaseTokenStore:
         close_old_connections()
         self._ensure(key)
         row = self._rows(key).get()
-        row.value = token.value  # type: ignore[assignment]
+        row.value = token.value
         row.expires_at = token.expires_at
         with tenant_scope(self.workspace):
             row.save(update_fields=["value", "expires_at"])
@@ -86,9 +88,24 @@ class DatabaseTokenStore:
         self._rows(key).filter(lease_id=lease_id).update(lease_id="", lease_until=0)
 
 
+@functools.cache
+def _sqlite_side_store() -> SQLiteTokenStore:
+    path = Path(settings.DATA_DIR) / "tokens.sqlite3"
+    path.touch(mode=0o600, exist_ok=True)
+    return SQLiteTokenStore(path)
+
+
 def token_store_for(workspace: Workspace) -> TokenStore:
+    """Redis when configured; PostgreSQL's StoredToken table; on SQLite, a file of its own.
+
+    SQLite has one writer: a task or view that holds a write transaction on the main database
+    while its WeChat client refreshes a token from another thread would wait on itself. Tokens
+    live two hours and sit beside the generated keys in the data directory (mode 0600).
+    """
     if settings.REDIS_URL:
         from redis.asyncio import Redis
 
         return RedisTokenStore(Redis.from_url(settings.REDIS_URL))
+    if connection.vendor == "sqlite":
+        return _sqlite_side_store()
     return DatabaseTokenStore(workspace)
