@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 
 from shequn.channels.models import StoredToken
-from shequn.channels.token_store import DatabaseTokenStore, token_store_for
+from shequn.channels.token_store import DatabaseTokenStore
 from shequn.tenancy.models import Workspace
 from shequn.wechat.tokens import AccessToken, TokenProvider
 from tests.conftest import World
@@ -118,8 +117,3 @@ def test_tokens_are_kept_per_workspace_and_encrypted(transactional_db: None, wor
         cursor.execute(f"SELECT value FROM {StoredToken._meta.db_table}")  # noqa: S608
         (raw,) = cursor.fetchone()
     assert "TOKEN-1" not in raw
-
-
-@override_settings(REDIS_URL="")
-def test_without_redis_the_store_is_the_database(world: World) -> None:
-    assert isinstance(token_store_for(world.a.workspace), DatabaseTokenStore)
