@@ -70,8 +70,12 @@ def build_requests(count: int, path: str, seed: int = 7) -> tuple[list[tuple[str
             f"<Content><![CDATA[hello {i}]]></Content><MsgId>{msg_id}</MsgId></xml>"
         )
         timestamp, nonce = str(now), f"n{i}"
-        envelope = crypto.encrypt_envelope(xml, timestamp=timestamp, nonce=nonce).encode()
-        encrypted = envelope.split(b"<Encrypt><![CDATA[", 1)[1].split(b"]]>", 1)[0].decode()
+        encrypted = crypto.encrypt(xml.encode())
+        # The shape of an official account's safe-mode push.
+        envelope = (
+            f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>"
+            f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        ).encode()
         query = urlencode(
             {
                 "signature": sha1_signature(TOKEN, timestamp, nonce),

@@ -4,11 +4,12 @@ Django is set up before anything imports models, as in shequn.config.wsgi.
 """
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequn.config.settings")
-django_application = get_asgi_application()
+django_application: Any = get_asgi_application()  # its types are narrower than ASGI's
 
 from shequn.ingest.asgi import CallbackFront  # noqa: E402
 

@@ -25,18 +25,11 @@ _ELEMENT = re.compile(
 _CLOSE = re.compile(r"[ \t\n]*</xml>[ \t\n]*\Z")
 # Characters XML 1.0 forbids, or that expat would normalise (\r): leave them to the parser.
 _AWKWARD = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_ENCRYPT = re.compile(
-    rb"<xml>[ \t\n]*(?:<ToUserName><!\[CDATA\[[A-Za-z0-9_@.\-]{0,128}\]\]></ToUserName>[ \t\n]*)?"
-    rb"(?:<AgentID><!\[CDATA\[[0-9]{0,20}\]\]></AgentID>[ \t\n]*)?"
-    rb"<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]{1,65536})\]\]></Encrypt>[ \t\n]*"
-    rb"(?:<AgentID><!\[CDATA\[[0-9]{0,20}\]\]></AgentID>[ \t\n]*)?</xml>[ \t\n]*\Z"
-)
-
-
 def envelope_ciphertext(body: bytes) -> str | None:
-    """The <Encrypt> text of an encrypted packet in its usual shape, else None."""
-    found = _ENCRYPT.match(body)
-    return found.group(1).decode("ascii") if found else None
+    """The <Encrypt> text of a flat encrypted packet; None sends it to the full parser."""
+    fields = _flat(body)
+    encrypted = fields.get("Encrypt") if fields is not None else None
+    return encrypted if isinstance(encrypted, str) and encrypted else None
 
 
 def flat_fields(xml: bytes) -> dict[str, Any]:

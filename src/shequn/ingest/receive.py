@@ -172,8 +172,7 @@ def _unavailable(kind: str, exc: BaseException) -> Answer:
 
 
 def _param(query: Mapping[str, str], name: str) -> str:
-    value = query.get(name, "")
-    return value if isinstance(value, str) else ""
+    return query.get(name, "")
 
 
 def _reject_protocol(exc: ProtocolError) -> _Rejected:
@@ -219,15 +218,15 @@ def _decrypt(callback: Callback, channel: CallbackChannel) -> tuple[bytes, Decry
     if not _param(q, "msg_signature"):
         raise InvalidSignature("msg_signature is missing")
     msg_signature = _param(q, "msg_signature")
-    encrypted = envelope_ciphertext(callback.body)
-    if encrypted is None:
+    ciphertext = envelope_ciphertext(callback.body)
+    if ciphertext is None:
         # Not the plain shape WeChat sends: the full safe parser decides (and refuses if need be).
         opened = channel.crypto.open_envelope(
             callback.body, msg_signature=msg_signature, timestamp=timestamp, nonce=nonce
         )
     else:
-        verify_msg_signature(channel.crypto.token, timestamp, nonce, encrypted, msg_signature)
-        opened = channel.crypto.decrypt_detailed(encrypted)
+        verify_msg_signature(channel.crypto.token, timestamp, nonce, ciphertext, msg_signature)
+        opened = channel.crypto.decrypt_detailed(ciphertext)
     return opened.plaintext, opened
 
 
