@@ -36,8 +36,10 @@ class Platform:
         return AccessToken(f"TOKEN-{number}", time.time() + 7200)
 
 
-def provider(ws: Workspace, platform: Platform, **options: float) -> TokenProvider:
-    return TokenProvider(KEY, platform, DatabaseTokenStore(ws), poll_interval=0.02, **options)
+def provider(ws: Workspace, platform: Platform, wait_timeout: float = 30.0) -> TokenProvider:
+    return TokenProvider(
+        KEY, platform, DatabaseTokenStore(ws), poll_interval=0.02, wait_timeout=wait_timeout
+    )
 
 
 def stored(ws: Workspace) -> list[tuple[str, str]]:
@@ -48,7 +50,7 @@ def stored(ws: Workspace) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 def test_one_fetch_for_many_processes_at_once(transactional_db: None, world: World) -> None:
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         # Shared-cache in-memory SQLite answers "table is locked" instead of waiting on
         # busy_timeout; a file database (SHEQUN_TEST_DATABASE_NAME) and PostgreSQL wait.
         pytest.skip("concurrent writers need a file SQLite or PostgreSQL test database")

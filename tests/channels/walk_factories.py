@@ -33,7 +33,7 @@ def _corp(t: Any) -> Any:
 
 def _event(t: Any) -> InboundEvent:
     oa = _oa(t)
-    existing = InboundEvent.objects.filter(dedupe_key="walk").first()
+    existing: InboundEvent | None = InboundEvent.objects.filter(dedupe_key="walk").first()
     if existing:
         return existing
     row = NewEvent(
@@ -51,7 +51,8 @@ def _event(t: Any) -> InboundEvent:
         received_at=NOW,
     )
     insert_now(row, enqueue=lambda new: None)
-    return InboundEvent.objects.get(dedupe_key="walk")
+    created: InboundEvent = InboundEvent.objects.get(dedupe_key="walk")
+    return created
 
 
 def _contact(t: Any) -> Any:
@@ -80,7 +81,8 @@ def factories(built_type: Any) -> dict[str, Any]:
     def merge(t: Any) -> ContactMerge:
         other = contact_services.contact_for_identity(Identity.Kind.OA_OPENID, "oOther", "oa:walk")
         contact_services.merge(keep=_contact(t), merge_away=other, reason="walk")
-        return ContactMerge.objects.get()
+        merged: ContactMerge = ContactMerge.objects.get()
+        return merged
 
     def follower(t: Any) -> Any:
         contact_services.follow(_oa(t), "oSakuraWalk", channel_ref="oa:walk", scene="s", at=NOW)

@@ -213,6 +213,7 @@ def stored_token(wired: Wired) -> str:
 def test_40001_is_recovered_with_a_new_token_in_the_shared_store(wired: Wired) -> None:
     wired.qr_ticket("warm_up")
     before = stored_token(wired)
+    wired.sandbox.advance(31)  # WeChat allows a forced stable-token refresh every 30 s at most
     wired.sandbox.faults(fail_next={"count": 1, "errcode": 40001, "path": "/cgi-bin/qrcode/create"})
     assert wired.qr_ticket("after_40001")  # retried with a fresh token, no error surfaced
     after = stored_token(wired)

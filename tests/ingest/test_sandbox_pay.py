@@ -55,7 +55,7 @@ def merchant(
     sandbox.http.patch(
         f"/sandbox/pay/merchants/{MCHID}", json={"notify_url": notify_url}
     ).raise_for_status()
-    return merchant  # type: ignore[no-any-return]
+    return merchant
 
 
 def _bill(out_bill_no: str) -> TransferBillRequest:

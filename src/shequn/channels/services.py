@@ -255,35 +255,47 @@ class ConnectionTest:
     message: str
 
 
-def _probe(channel: Channel) -> ConnectionTest:
-    if isinstance(channel, OfficialAccount):
-        with official_account_client(channel) as client:
-            # Straight to the stable-token endpoint, never the shared store: a token cached
-            # under the old secret would hide a wrong new one. Without force_refresh the
-            # stable token is not rotated, so live callers keep theirs.
-            client.call(client.aio.tokens.stable_token)
-        return ConnectionTest(True, _("Access token fetched: the AppID and AppSecret work."))
-    if isinstance(channel, WeComCorp):
-        with wecom_client(channel) as client:
-            client.call(client.aio.get_token)
-        return ConnectionTest(True, _("Access token fetched: the CorpID and secret work."))
-    if not isinstance(channel, PayMerchant):
-        raise TypeError(type(channel).__name__)
-    client = PayClient(
-        mchid=channel.mchid,
-        merchant_serial_no=channel.serial_no,
-        merchant_private_key=channel.private_key.reveal() if channel.private_key else "",
-        platform_keys=platform_keys(channel),
-        base_url=channel.api_base_url,
+def _probe_official_account(account: OfficialAccount) -> ConnectionTest:
+    with official_account_client(account) as client:
+        # Straight to the stable-token endpoint, never the shared store: a token cached under
+        # the old secret would hide a wrong new one. Without force_refresh the stable token is
+        # not rotated, so live callers keep theirs.
+        client.call(client.aio.tokens.stable_token)
+    return ConnectionTest(True, _("Access token fetched: the AppID and AppSecret work."))
+
+
+def _probe_wecom(corp: WeComCorp) -> ConnectionTest:
+    with wecom_client(corp) as client:
+        client.call(client.aio.get_token)  # gettoken itself, not the shared store
+    return ConnectionTest(True, _("Access token fetched: the CorpID and secret work."))
+
+
+def _probe_pay(merchant: PayMerchant) -> ConnectionTest:
+    pay = PayClient(
+        mchid=merchant.mchid,
+        merchant_serial_no=merchant.serial_no,
+        merchant_private_key=merchant.private_key.reveal() if merchant.private_key else "",
+        platform_keys=platform_keys(merchant),
+        base_url=merchant.api_base_url,
         max_attempts=1,
     )
 
     async def probe() -> None:
-        async with client:
-            await client.request("GET", "/v3/certificates")
+        async with pay:
+            await pay.request("GET", "/v3/certificates")
 
     asyncio.run(probe())
     return ConnectionTest(True, _("WeChat Pay answered a signed request with a valid signature."))
+
+
+def _probe(channel: Channel) -> ConnectionTest:
+    if isinstance(channel, OfficialAccount):
+        return _probe_official_account(channel)
+    if isinstance(channel, WeComCorp):
+        return _probe_wecom(channel)
+    if isinstance(channel, PayMerchant):
+        return _probe_pay(channel)
+    raise TypeError(type(channel).__name__)
 
 
 def _transport_reason(exc: Exception) -> str:
