@@ -1,17 +1,19 @@
 """Callback ingest benchmark: Shequn's safe-mode receive endpoint against a wechatpy + Flask one.
 
-    python bench/ingest.py [--requests 20000] [--concurrency 48] [--duration 30]
+    python bench/ingest.py [--requests 80000] [--concurrency 64] [--duration 15] [--open-seconds 10]
 
-1. Shequn: `shequn serve` (gunicorn gthread, 2 workers) on SQLite in a temporary data dir, one
-   official account in safe mode; every request is verified, decrypted, parsed and written to
-   the inbox (dedupe on, group commit) before it is answered.
+1. Shequn: `shequn serve` (granian, ASGI callback front, 2 workers) on SQLite in a temporary data
+   dir, one official account in safe mode; every request is verified, decrypted, parsed and
+   written to the inbox (dedupe on, batched commits) before it is answered.
 2. Reference: wechatpy 1.8.18 + Flask under gunicorn with 2 workers; verifies, decrypts, parses,
    answers "success"; stores nothing.
-3. The same load generator (asyncio, raw sockets, keep-alive where the server allows it) sends the
-   same pre-encrypted requests to each: closed loop at fixed concurrency for the peak rate, then
-   open loop at half of Shequn's peak for the latency at a steady rate. A share of requests are
-   exact repeats (WeChat's retries and deliberate duplicates); a failed request is retried.
-4. Shequn's inbox is then counted: rows must equal the distinct messages sent.
+3. The same load generator, wrk with bench/ingest_wrk.lua, replays the same kind of pre-built,
+   pre-encrypted requests against each (wrk is installed with apt-get when missing and running
+   as root): closed loop at fixed concurrency for the peak rate, then paced at half of Shequn's
+   peak for the latency at a steady rate. ~10 % of requests are exact repeats (WeChat's retries
+   and duplicates); once a request file is used up wrk starts it again, all repeats.
+4. Requests still in flight when wrk stopped are sent again (as WeChat retries an unanswered
+   push); Shequn's inbox is then counted: rows must equal the distinct messages sent.
 
 The last line printed is one JSON object with the results.
 """
@@ -323,7 +325,7 @@ def count_rows(data_dir: Path) -> tuple[int, set[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=60000, help="pre-built per server")
+    parser.add_argument("--requests", type=int, default=80000, help="pre-built per server")
     parser.add_argument("--concurrency", type=int, default=64, help="wrk connections")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per peak phase")
     parser.add_argument("--open-seconds", type=float, default=10.0, help="paced phase, seconds")
