@@ -89,6 +89,11 @@ class Channel(Protocol):
         """Chance that a delivered callback is deliberately sent once more."""
 
 
+def acknowledging_statuses(channel: Channel) -> frozenset[int]:
+    """HTTP statuses that count as "received": 200 for WeChat and WeCom; Pay also takes 204."""
+    return frozenset(getattr(channel, "ok_statuses", (200,)))
+
+
 class Callbacks:
     def __init__(self, sandbox: Sandbox, *, transport: httpx.AsyncBaseTransport | None = None):
         self.sandbox = sandbox
@@ -227,9 +232,10 @@ class Callbacks:
         except httpx.HTTPError as exc:
             return Outcome(False, f"transport error: {exc.__class__.__name__}"), None, _ms(started)
         elapsed = _ms(started)
-        if response.status_code != 200:
+        if response.status_code not in acknowledging_statuses(channel):
             return Outcome(False, f"HTTP {response.status_code}"), response.status_code, elapsed
-        return channel.accept(self.sandbox, scope, data, prepared, response), 200, elapsed
+        outcome = channel.accept(self.sandbox, scope, data, prepared, response)
+        return outcome, response.status_code, elapsed
 
     async def _duplicate(self, channel: Channel, item_id: int, scope: str, data: Doc) -> None:
         """WeChat sometimes delivers the same packet twice; receivers must de-duplicate."""
@@ -253,7 +259,7 @@ class Callbacks:
             scope,
             data,
             attempt=1,
-            ok=status == 200,
+            ok=status in acknowledging_statuses(channel),
             note="deliberate duplicate",
             url=prepared.url,
             http_status=status,

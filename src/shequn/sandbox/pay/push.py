@@ -75,6 +75,7 @@ def cancel_expiry(sandbox: Sandbox, bill: Doc) -> None:
 class PayChannel:
     name = CHANNEL
     attempts = 1
+    ok_statuses = frozenset({200, 204})
     timeout = 5.0
 
     def prepare(self, sandbox: Sandbox, scope: str, data: Doc) -> Prepared | None:
@@ -109,8 +110,6 @@ class PayChannel:
         return Outcome(True, "acknowledged")
 
     def on_failure(self, sandbox: Sandbox, scope: str, data: Doc) -> None:
-        if _answered_204(sandbox, scope, data):
-            return  # 204 is an acknowledgement too; the dispatcher only knows 200
         retry = int(data.get("retry", 0))
         if retry < len(RETRY_SCHEDULE):
             sandbox.callbacks.enqueue(
@@ -122,9 +121,3 @@ class PayChannel:
         if merchant is not None and merchant.get("duplicate_rate") is not None:
             return float(merchant["duplicate_rate"])
         return sandbox.faults.duplicate_rate()
-
-
-def _answered_204(sandbox: Sandbox, scope: str, data: Doc) -> bool:
-    entries = sandbox.store.entries("delivery", scope, where={"channel": CHANNEL})
-    mine = [e for e in entries if e.get("summary") == data.get("summary")]
-    return bool(mine) and mine[-1].get("http_status") == 204
