@@ -129,6 +129,14 @@ class CallbackPipeline:
             self._enqueuer.stop()
             self._enqueuer = None
 
+    def submit(
+        self, callback: Callback, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Answer]
+    ) -> None:
+        """Queue a callback; `future` gets its answer on `loop` once its batch is settled."""
+        if self._thread is None:
+            self.start()
+        self._queue.put(_Job(callback, loop, future))
+
     async def answer(self, callback: Callback) -> Answer:
         self.start()
         loop = asyncio.get_running_loop()
@@ -162,27 +170,26 @@ class CallbackPipeline:
         if first is None:
             return None
         batch = [first]
-        deadline = 0.0
+        if not self._drain(batch) and len(batch) > 1 and self.linger > 0:
+            # Callbacks are arriving together: let the burst gather. Sleeping (rather than
+            # waiting on the queue) means the arrivals do not each wake this thread.
+            time.sleep(self.linger)
+            self._drain(batch)
+        return batch
+
+    def _drain(self, batch: list[_Job]) -> bool:
+        """Move what is waiting into `batch`; True when told to stop (after this batch)."""
+        get = self._queue.get_nowait
         while len(batch) < self.max_batch:
             try:
-                job = self._queue.get_nowait()
+                job = get()
             except queue.Empty:
-                if len(batch) < 2 or self.linger <= 0:
-                    break
-                if not deadline:
-                    deadline = time.monotonic() + self.linger
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    job = self._queue.get(timeout=remaining)
-                except queue.Empty:
-                    break
+                return False
             if job is None:
-                self._queue.put(None)  # stop after this batch
-                break
+                self._queue.put(None)
+                return True
             batch.append(job)
-        return batch
+        return False
 
     def _run(self) -> None:
         while True:

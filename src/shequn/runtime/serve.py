@@ -13,6 +13,7 @@ import sys
 SERVERS = ("granian", "gunicorn")
 # granian interfaces and the app each one serves; callbacks skip Django in both.
 TARGETS = {
+    "rsgi": "shequn.ingest.asgi_app:rsgi_application",
     "asgi": "shequn.ingest.asgi_app:application",
     "wsgi": "shequn.config.wsgi:application",
 }
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--server", choices=SERVERS, default=env("SHEQUN_WEB_SERVER", "granian"))
     parser.add_argument(
-        "--interface", choices=sorted(TARGETS), default=env("SHEQUN_WEB_INTERFACE", "asgi")
+        "--interface", choices=sorted(TARGETS), default=env("SHEQUN_WEB_INTERFACE", "rsgi")
     )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--dev", action="store_true", help="Django's auto-reloading dev server")
