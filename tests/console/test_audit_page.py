@@ -8,7 +8,7 @@ from shequn.tenancy.scope import tenant_scope
 AUDIT = "/w/sakura/settings/audit/"
 
 
-def test_filters_and_partial(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_partial(world, client_for) -> None:
     with tenant_scope(world.a.workspace):
         record("campaign.started", data={})
     with tenant_scope(world.b.workspace):
@@ -38,7 +38,7 @@ def test_filters_and_partial(world, client_for) -> None:  # type: ignore[no-unty
     assert "No events match these filters." in future
 
 
-def test_pagination(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_pagination(world, client_for) -> None:
     with tenant_scope(world.a.workspace):
         for n in range(55):
             record("bulk.thing", data={"n": n})

@@ -13,13 +13,13 @@ MEMBERS = "/w/sakura/settings/members/"
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "members-panel"}
 
 
-def _actions(world) -> list[str]:  # type: ignore[no-untyped-def]
+def _actions(world) -> list[str]:
     return list(AuditEvent.objects.for_tenant(world.a.workspace).values_list("action", flat=True))
 
 
 def test_invite_sends_mail_and_is_audited(
     world, client_for, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_for(world.a.owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -38,7 +38,7 @@ def test_invite_sends_mail_and_is_audited(
     assert not Invitation.objects.for_tenant(world.b.workspace).exists()
 
 
-def test_invite_with_htmx_returns_the_panel(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_invite_with_htmx_returns_the_panel(world, client_for) -> None:
     response = client_for(world.a.owner).post(
         f"{MEMBERS}invite/", {"email": "hx@example.com", "role": "viewer"}, **HX
     )
@@ -49,7 +49,7 @@ def test_invite_with_htmx_returns_the_panel(world, client_for) -> None:  # type:
     assert "Invitation sent to hx@example.com." in html
 
 
-def test_invalid_invite_shows_the_error(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_invite_shows_the_error(world, client_for) -> None:
     response = client_for(world.a.owner).post(
         f"{MEMBERS}invite/", {"email": "nope", "role": "viewer"}
     )
@@ -58,7 +58,7 @@ def test_invalid_invite_shows_the_error(world, client_for) -> None:  # type: ign
     assert not Invitation.objects.for_tenant(world.a.workspace).exists()
 
 
-def test_revoke_invitation(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_revoke_invitation(world, client_for) -> None:
     client = client_for(world.a.owner)
     client.post(f"{MEMBERS}invite/", {"email": "gone@example.com", "role": "viewer"})
     invitation = Invitation.objects.for_tenant(world.a.workspace).get()
@@ -70,7 +70,7 @@ def test_revoke_invitation(world, client_for) -> None:  # type: ignore[no-untype
     assert "gone@example.com was revoked" in response.content.decode()
 
 
-def test_b_cannot_revoke_as_invitation(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_b_cannot_revoke_as_invitation(world, client_for) -> None:
     client_for(world.a.owner).post(
         f"{MEMBERS}invite/", {"email": "x@example.com", "role": "viewer"}
     )
@@ -83,7 +83,7 @@ def test_b_cannot_revoke_as_invitation(world, client_for) -> None:  # type: igno
     assert invitation.revoked_at is None
 
 
-def test_change_role_and_remove(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_change_role_and_remove(world, client_for) -> None:
     client = client_for(world.a.owner)
     viewer = world.a.viewer
     response = client.post(f"{MEMBERS}{viewer.uid}/role/", {"role": "analyst"}, **HX)
@@ -100,7 +100,7 @@ def test_change_role_and_remove(world, client_for) -> None:  # type: ignore[no-u
     assert "member.removed" in actions
 
 
-def test_admin_cannot_grant_owner_or_touch_the_owner(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_admin_cannot_grant_owner_or_touch_the_owner(world, client_for) -> None:
     world.a.operator.role = Role.ADMIN
     world.a.operator.save()
     client = client_for(world.a.operator)
@@ -118,7 +118,7 @@ def test_admin_cannot_grant_owner_or_touch_the_owner(world, client_for) -> None:
     assert not Invitation.objects.for_tenant(world.a.workspace).exists()
 
 
-def test_members_of_another_workspace_cannot_be_targeted(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_members_of_another_workspace_cannot_be_targeted(world, client_for) -> None:
     response = client_for(world.a.owner).post(
         f"{MEMBERS}{world.b.viewer.uid}/role/", {"role": "analyst"}
     )
@@ -127,7 +127,7 @@ def test_members_of_another_workspace_cannot_be_targeted(world, client_for) -> N
     assert world.b.viewer.role == Role.VIEWER
 
 
-def test_operator_cannot_manage_members(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_operator_cannot_manage_members(world, client_for) -> None:
     client = client_for(world.a.operator)
     response = client.post(f"{MEMBERS}invite/", {"email": "x@example.com", "role": "viewer"})
     assert response.status_code == 403
@@ -136,6 +136,6 @@ def test_operator_cannot_manage_members(world, client_for) -> None:  # type: ign
     assert Membership.objects.filter(pk=world.a.viewer.pk).exists()
 
 
-def test_actions_are_post_only(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_actions_are_post_only(world, client_for) -> None:
     response = client_for(world.a.owner).get(f"{MEMBERS}{world.a.viewer.uid}/remove/")
     assert response.status_code == 405

@@ -16,11 +16,11 @@ from shequn.tenancy.scope import tenant_scope
 STATIC = Path(settings.BASE_DIR) / "console" / "static" / "console"
 
 
-def _switch(client, language: str, next_url: str):  # type: ignore[no-untyped-def]
+def _switch(client, language: str, next_url: str):
     return client.post("/accounts/language/", {"language": language, "next": next_url})
 
 
-def test_language_switch_changes_the_page(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_changes_the_page(world, client_for) -> None:
     client = client_for(world.a.operator)
     english = client.get("/w/sakura/overview/").content.decode()
     assert '<html lang="en">' in english
@@ -42,7 +42,7 @@ def test_language_switch_changes_the_page(world, client_for) -> None:  # type: i
     assert "接入渠道后，与粉丝和客户的会话会显示在这里" in chinese
 
 
-def test_language_form_posts_to_set_language_with_current_path(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_language_form_posts_to_set_language_with_current_path(world, client_for) -> None:
     html = client_for(world.a.owner).get("/w/sakura/content/?x=1").content.decode()
     assert 'action="/accounts/language/"' in html
     assert 'name="next" value="/w/sakura/content/?x=1"' in html
@@ -50,14 +50,14 @@ def test_language_form_posts_to_set_language_with_current_path(world, client_for
         assert f'name="language" value="{code}"' in html
 
 
-def test_sign_in_page_in_chinese(db, client) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_page_in_chinese(db, client) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get("/accounts/sign-in/").content.decode()
     assert "登录 Shequn" in html
     assert "邮箱地址" in html
 
 
-def test_switcher_lists_only_the_users_workspaces(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_switcher_lists_only_the_users_workspaces(world, client_for) -> None:
     other_org = Organization.objects.create(name="Tea Holdings")
     third = tenancy_services.create_workspace(
         organization=other_org, name="Pu'er House", owner=world.b.owner, slug="puer"
@@ -77,13 +77,13 @@ def test_switcher_lists_only_the_users_workspaces(world, client_for) -> None:  #
     assert 'href="/w/puer/overview/"' in switcher
 
 
-def test_switcher_keeps_the_area(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_switcher_keeps_the_area(world, client_for) -> None:
     tenancy_services.add_member(world.b.workspace, world.a.owner, Role.OPERATOR)
     html = client_for(world.a.owner).get("/w/sakura/community/").content.decode()
     assert 'href="/w/longjing/community/"' in html
 
 
-def test_times_are_in_the_workspace_zone(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_times_are_in_the_workspace_zone(world, client_for) -> None:
     ws = world.a.workspace
     ws.time_zone = "Asia/Tokyo"
     ws.save(update_fields=["time_zone"])
@@ -101,7 +101,7 @@ def test_times_are_in_the_workspace_zone(world, client_for) -> None:  # type: ig
     assert "JST" not in b_html
 
 
-def test_dates_follow_the_locale(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_dates_follow_the_locale(world, client_for) -> None:
     client = client_for(world.a.owner)
     _switch(client, "ja", "/")
     html = client.get("/w/sakura/settings/members/").content.decode()
@@ -113,7 +113,7 @@ EXTERNAL = re.compile(
 )
 
 
-def test_no_external_assets_on_any_page(world, client_for, client) -> None:  # type: ignore[no-untyped-def]
+def test_no_external_assets_on_any_page(world, client_for, client) -> None:
     pages = [
         f"/w/sakura/{p}/"
         for p in (
@@ -146,7 +146,7 @@ def test_htmx_is_vendored_with_its_license() -> None:
     assert "Zero-Clause BSD" in (STATIC / "vendor" / "htmx.LICENSE").read_text()
 
 
-def test_accessible_shell(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_accessible_shell(world, client_for) -> None:
     html = client_for(world.a.owner).get("/w/sakura/inbox/").content.decode()
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html

@@ -9,7 +9,7 @@ from shequn.audit.models import AuditEvent
 TOKENS = "/w/sakura/settings/tokens/"
 
 
-def test_issue_shows_the_token_once(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_issue_shows_the_token_once(world, client_for) -> None:
     client = client_for(world.a.owner)
     response = client.post(TOKENS, {"name": "CRM sync", "scopes": ["read", "write"]})
     assert response.status_code == 200
@@ -33,14 +33,14 @@ def test_issue_shows_the_token_once(world, client_for) -> None:  # type: ignore[
     assert events.get().actor_label == world.a.owner.email
 
 
-def test_issue_needs_a_name_and_a_scope(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_issue_needs_a_name_and_a_scope(world, client_for) -> None:
     response = client_for(world.a.owner).post(TOKENS, {"name": "x"})
     assert response.status_code == 400
     assert b"Choose at least one scope." in response.content
     assert not ApiToken.objects.for_tenant(world.a.workspace).exists()
 
 
-def test_revoke(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_revoke(world, client_for) -> None:
     client = client_for(world.a.owner)
     client.post(TOKENS, {"name": "old", "scopes": ["read"]})
     token = ApiToken.objects.for_tenant(world.a.workspace).get()
@@ -54,7 +54,7 @@ def test_revoke(world, client_for) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_other_tenant_cannot_revoke(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_other_tenant_cannot_revoke(world, client_for) -> None:
     client_for(world.a.owner).post(TOKENS, {"name": "a-only", "scopes": ["read"]})
     token = ApiToken.objects.for_tenant(world.a.workspace).get()
     response = client_for(world.b.owner).post(f"/w/longjing/settings/tokens/{token.uid}/revoke/")
@@ -63,7 +63,7 @@ def test_other_tenant_cannot_revoke(world, client_for) -> None:  # type: ignore[
     assert token.revoked_at is None
 
 
-def test_operator_cannot_issue(world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_operator_cannot_issue(world, client_for) -> None:
     response = client_for(world.a.operator).post(TOKENS, {"name": "x", "scopes": ["read"]})
     assert response.status_code == 403
     assert not ApiToken.objects.for_tenant(world.a.workspace).exists()

@@ -134,7 +134,7 @@ def test_api_rules_crud_validates_regex(world: World) -> None:
     assert _token(world.b).get("/api/v1/inbox/auto-replies").json()["items"] == []
 
 
-def test_console_pages_for_each_role_and_tenant_b_gets_404(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_console_pages_for_each_role_and_tenant_b_gets_404(world: World, client_for) -> None:
     a = _conversation(world.a, "sakura-console-marker")
     viewer = client_for(world.a.viewer)
     listing = viewer.get("/w/sakura/inbox/").content.decode()
@@ -152,7 +152,7 @@ def test_console_pages_for_each_role_and_tenant_b_gets_404(world: World, client_
         assert viewer.get(f"/w/sakura/inbox/{path}").status_code == 200
 
 
-def test_console_reply_refused_outside_window_shows_the_reason(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_console_reply_refused_outside_window_shows_the_reason(world: World, client_for) -> None:
     a = _conversation(world.a, "hi")
     with world.a.scope():
         Conversation.objects.filter(pk=a.pk).update(message_window_until=None)
@@ -163,7 +163,7 @@ def test_console_reply_refused_outside_window_shows_the_reason(world: World, cli
         assert not Message.objects.filter(direction="out").exists()
 
 
-def test_try_it_box_names_the_matching_rule(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_try_it_box_names_the_matching_rule(world: World, client_for) -> None:
     with world.a.scope(), as_owner(world.a):
         account = make_official_account()
         rules.create_rule(

@@ -18,7 +18,7 @@ def _fresh_channel_cache() -> Iterator[None]:
     invalidate_channels()
 
 
-def as_owner(t: Tenant):  # type: ignore[no-untyped-def]
+def as_owner(t: Tenant):
     return acting_as(Actor(kind="user", label=t.owner.email, user_id=t.owner.pk))
 
 

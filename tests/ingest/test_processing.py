@@ -28,7 +28,7 @@ from tests.ingest.conftest import all_events, as_owner
 pytestmark = pytest.mark.django_db
 
 
-def push_oa(account, xml: str) -> None:  # type: ignore[no-untyped-def]
+def push_oa(account, xml: str) -> None:
     query, body = wire.oa_safe_request(OA_TOKEN, OA_AES_KEY, account.appid, xml)
     response = Client().post(
         f"/cb/oa/{account.callback_key}/?{query}", data=body, content_type="text/xml"
@@ -36,7 +36,7 @@ def push_oa(account, xml: str) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
 
 
-def push_wecom(corp, xml: str) -> None:  # type: ignore[no-untyped-def]
+def push_wecom(corp, xml: str) -> None:
     query, body = wire.wecom_request(WECOM_TOKEN, WECOM_AES_KEY, corp.corpid, xml)
     response = Client().post(
         f"/cb/wecom/{corp.callback_key}/?{query}", data=body, content_type="text/xml"

@@ -97,7 +97,7 @@ async def _thumb(oa) -> str:
         params={"access_token": await oa.token(), "type": "thumb"},
         files=files,
     )
-    return r.json()["media_id"]
+    return str(r.json()["media_id"])
 
 
 async def _draft(oa, **over) -> dict:
@@ -107,7 +107,7 @@ async def _draft(oa, **over) -> dict:
         "thumb_media_id": await _thumb(oa),
         **over,
     }
-    return await oa.post("/cgi-bin/draft/add", {"articles": [article]})
+    return dict(await oa.post("/cgi-bin/draft/add", {"articles": [article]}))
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from shequn.console.views import areas, audit, home, members, tokens
 
 app_name = "console"
 
-workspace_patterns = [
+workspace_patterns: list[URLPattern | URLResolver] = [
     path("", home.workspace_home, name="workspace_home"),
     path("overview/", home.overview, name="overview"),
     path("inbox/", include("shequn.inbox.urls")),

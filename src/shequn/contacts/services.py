@@ -52,7 +52,7 @@ def contact_for_identity(kind: str, value: str, channel_ref: str = "") -> Contac
     if identity is not None:
         return resolve(identity.contact)
     with transaction.atomic():
-        contact = Contact.objects.create()
+        contact: Contact = Contact.objects.create()
         try:
             with transaction.atomic():
                 Identity.objects.create(

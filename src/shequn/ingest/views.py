@@ -36,7 +36,7 @@ def callback(request: HttpRequest, kind: str, callback_key: str) -> HttpResponse
             kind=kind,
             key=callback_key,
             method=request.method or "GET",
-            query=dict(request.GET.items()),
+            query=request.GET.dict(),
             body=body,
             headers=dict(request.headers),
         )

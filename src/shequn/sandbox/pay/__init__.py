@@ -29,4 +29,3 @@ def control_routes() -> list[BaseRoute]:
     from shequn.sandbox.pay import control
 
     return control.routes()
-
