@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -236,14 +237,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {o.status.upper():8} {o.name:16} {o.seconds:6.1f}s{extra}")
     verdict = "FAILED" if failed else "PASSED"
     print(
-        f"  {verdict}: {len(outcomes) - len(failed)}/{len(outcomes)} gates did not fail "
+        f"  {verdict}: {len(failed)} of {len(outcomes)} gates failed "
         f"in {time.monotonic() - started:.0f}s"
     )
-    closing = [o.closing_line for o in outcomes if o.closing_line]
-    if closing:
-        # CI reads pytest's closing line: repeat it as the very last line.
-        print(closing[-1])
+    totals = _test_totals([o.closing_line for o in outcomes if o.closing_line])
+    if totals is not None:
+        # The very last line adds up every pytest run (SQLite, Redis, PostgreSQL, browser).
+        passed, failed_tests, skipped = totals
+        print(f"tests: {passed} passed, {failed_tests} failed, {skipped} skipped")
     return 1 if failed else 0
+
+
+def _test_totals(closing_lines: list[str]) -> tuple[int, int, int] | None:
+    if not closing_lines:
+        return None
+    counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+    for line in closing_lines:
+        for number, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", line):
+            counts["error" if word.startswith("error") else word] += int(number)
+    return counts["passed"], counts["failed"] + counts["error"], counts["skipped"]
 
 
 if __name__ == "__main__":
