@@ -24,6 +24,10 @@ class Contact(TenantScopedModel):
         LAPSED = "lapsed", _("Lapsed")
 
     display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    # The name the person gave themselves (OAuth, WeCom) and the brand's own note about them.
+    nickname = models.CharField(_("nickname"), max_length=200, blank=True)
+    remark = models.CharField(_("remark"), max_length=200, blank=True)
+    avatar_url = models.URLField(_("avatar"), max_length=500, blank=True)
     gender = models.CharField(_("gender"), max_length=10, blank=True)
     language = models.CharField(_("language"), max_length=20, blank=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
@@ -33,6 +37,9 @@ class Contact(TenantScopedModel):
     last_touch_channel = models.CharField(max_length=80, blank=True)
     last_touch_scene = models.CharField(max_length=128, blank=True)
     last_touch_at = models.DateTimeField(null=True, blank=True)
+    # The latest follow of any official account (WeChat's subscribe_time and subscribe_scene).
+    followed_at = models.DateTimeField(_("followed at"), null=True, blank=True)
+    follow_scene = models.CharField(_("follow scene"), max_length=128, blank=True)
     lifecycle_stage = models.CharField(
         _("lifecycle stage"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.NEW
     )
@@ -54,6 +61,8 @@ class Identity(TenantScopedModel):
         WECOM_EXTERNAL_USERID = "wecom_external_userid", _("WeCom external user ID")
         UNIONID = "unionid", _("UnionID")
         MINIPROGRAM_OPENID = "miniprogram_openid", _("Mini program OpenID")
+        SHOP_OPENID = "shop_openid", _("WeChat shop OpenID")
+        PHONE = "phone", _("Phone number")
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -76,12 +85,19 @@ class Identity(TenantScopedModel):
 
 
 class ContactMerge(TenantScopedModel):
-    """Two contacts found to be one person (they met on a unionid); `merged` points at `kept`."""
+    """Two contacts found to be one person (they met on a unionid); `merged` points at `kept`.
+
+    `moved` lists, per model, the ids of the rows moved from `merged` to `kept` and `kept_before`
+    the profile fields of `kept` the merge changed, so `unmerge` can put everything back.
+    """
 
     kept = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=100)
     merged_at = models.DateTimeField(auto_now_add=True)
+    moved = models.JSONField(default=dict, blank=True)
+    kept_before = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"merge {self.merged_id} -> {self.kept_id}"
@@ -178,3 +194,33 @@ class GroupMembership(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.member_id
+
+
+from shequn.contacts.crm_models import (  # noqa: E402  (defined apart to keep files small)
+    TAG_NAME_MAX,
+    AttributeDefinition,
+    AutoTagRule,
+    ContactAttribute,
+    ContactTag,
+    SyncRun,
+    Tag,
+    TagMirror,
+)
+
+__all__ = [
+    "TAG_NAME_MAX",
+    "AttributeDefinition",
+    "AutoTagRule",
+    "Contact",
+    "ContactAttribute",
+    "ContactEvent",
+    "ContactMerge",
+    "ContactTag",
+    "CustomerGroup",
+    "Follower",
+    "GroupMembership",
+    "Identity",
+    "SyncRun",
+    "Tag",
+    "TagMirror",
+]
