@@ -98,7 +98,7 @@ class CallbackPipeline:
         max_batch: int = 256,
         linger: float = 0.001,
         enqueue: Enqueue = enqueue_processing,
-        enqueue_every: float = 0.02,
+        enqueue_every: float = 0.1,
     ) -> None:
         self.max_batch = max_batch
         self.linger = linger

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
@@ -93,6 +94,10 @@ class CallbackRSGI:
         self._watches: dict[asyncio.AbstractEventLoop, _Watch] = {}
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Everything loaded so far (Django, models, settings) lives as long as the worker:
+        # keep it out of the collector's full passes, which would otherwise walk it again and
+        # again under load.
+        gc.freeze()
         self.pipeline.start()
         self._watch(loop)
 
