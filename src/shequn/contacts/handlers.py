@@ -36,6 +36,7 @@ def on_follow(ctx: HandlerContext) -> None:
         source_key=_source(ctx, "followed"),
         data={"scene": scene},
     )
+    services.apply_scene_rules(contact, scene)
 
 
 @handles(OA, "event", "unsubscribe")
@@ -66,6 +67,7 @@ def on_scan(ctx: HandlerContext) -> None:
         source_key=_source(ctx, "scanned"),
         data={"scene": m.scene_key},
     )
+    services.apply_scene_rules(contact, m.scene_key)
 
 
 @handles(OA, "event", "LOCATION")
@@ -94,14 +96,17 @@ def on_user_message(ctx: HandlerContext) -> None:
     data = {"msg_type": m.msg_type}
     if m.msg_type == "text":
         data["content"] = str(m.fields.get("Content", ""))[:500]
+    contact = _oa_contact(ctx)
     services.add_timeline_event(
-        _oa_contact(ctx),
+        contact,
         "message_received",
         channel_ref=ctx.channel_ref,
         occurred_at=m.created_at,
         source_key=_source(ctx, "message"),
         data=data,
     )
+    if m.msg_type == "text":
+        services.apply_keyword_rules(contact, str(m.fields.get("Content", "")))
 
 
 for _msg_type in USER_MESSAGE_TYPES:
@@ -131,6 +136,7 @@ def on_customer_added(ctx: HandlerContext) -> None:
         source_key=_source(ctx, "wecom_added"),
         data={"staff": m.user_id, "state": m.state},
     )
+    services.apply_scene_rules(contact, m.state)
 
 
 @handles(WECOM, "event", "change_external_contact", "edit_external_contact")
@@ -163,13 +169,16 @@ def on_group_updated(ctx: HandlerContext) -> None:
     m = ctx.message
     customer_group = services.group(ctx.channel, m.chat_id, m.created_at)
     if m.update_detail == "add_member":
-        services.members_joined(
+        joined = services.members_joined(
             customer_group,
             m.mem_change_list,
             corp_ref=ctx.channel_ref,
             join_scene=m.join_scene,
             at=m.created_at,
         )
+        for membership in joined:
+            if membership.contact is not None:
+                services.apply_group_join_rules(membership.contact, m.chat_id)
     elif m.update_detail == "del_member":
         services.members_left(
             customer_group, m.mem_change_list, quit_scene=m.quit_scene, at=m.created_at
