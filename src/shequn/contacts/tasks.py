@@ -17,7 +17,7 @@ log = get_logger(__name__)
 @tenant_task("contacts.sync_followers_page", max_attempts=8)
 def sync_followers_page(run_id: int) -> None:
     """One batch of a follower import; re-enqueues itself until the run is done."""
-    run = SyncRun.objects.filter(pk=run_id).first()
+    run = SyncRun.objects.select_for_update().filter(pk=run_id).first()
     if run is None or run.status != SyncRun.Status.RUNNING:
         return
     try:
