@@ -52,7 +52,8 @@ def test_import_interrupted_after_two_batches_resumes_and_imports_everyone_once(
             services.attach_unionid(customer, f"uShared{i:04d}")
         run = services.start_follower_sync(oa.account)
         # Two batches run, then the worker dies and its queue is lost.
-        assert services.run_sync_step(run) and services.run_sync_step(run)
+        assert services.run_sync_step(run)
+        assert services.run_sync_step(run)
         DBTaskResult.objects.all().delete()
         assert (run.imported, run.batch_index, run.total) == (200, 2, FOLLOWERS)
         assert Follower.objects.count() == 200
@@ -64,7 +65,7 @@ def test_import_interrupted_after_two_batches_resumes_and_imports_everyone_once(
     with oa.tenant.scope():
         run.refresh_from_db()
         assert run.status == SyncRun.Status.DONE
-        assert run.imported == FOLLOWERS and run.percent == 100
+        assert (run.imported, run.percent) == (FOLLOWERS, 100)
         assert Follower.objects.count() == FOLLOWERS
         assert Identity.objects.filter(kind=Identity.Kind.OA_OPENID).count() == FOLLOWERS
         assert queries.contacts().count() == FOLLOWERS
