@@ -2,7 +2,7 @@
 
     python bench/ingest.py [--requests 80000] [--concurrency 64] [--duration 15] [--open-seconds 10]
 
-1. Shequn: `shequn serve` (granian, ASGI callback front, 2 workers) on SQLite in a temporary data
+1. Shequn: `shequn serve` (granian, RSGI callback front, 2 workers) on SQLite in a temporary data
    dir, one official account in safe mode; every request is verified, decrypted, parsed and
    written to the inbox (dedupe on, batched commits) before it is answered.
 2. Reference: wechatpy 1.8.18 + Flask under gunicorn with 2 workers; verifies, decrypts, parses,
@@ -14,6 +14,9 @@
    and duplicates); once a request file is used up wrk starts it again, all repeats.
 4. Requests still in flight when wrk stopped are sent again (as WeChat retries an unanswered
    push); Shequn's inbox is then counted: rows must equal the distinct messages sent.
+5. CPU time per request during each peak phase (every process of the server plus wrk, from
+   /proc): on a machine shared with other work the request rates move with the neighbours' load,
+   the CPU each request costs much less so.
 
 The last line printed is one JSON object with the results.
 """
@@ -127,6 +130,8 @@ class Phase:
 
     slices: list[list[tuple[str, bytes]]]
     stats: dict[str, Any] = field(default_factory=dict)
+    server_cpu_us: float = 0.0  # server CPU per answered request
+    wrk_cpu_us: float = 0.0  # load generator CPU per answered request
 
     @property
     def rps(self) -> float:
@@ -164,6 +169,41 @@ def write_slices(
     return slices
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by a process tree (0.0 where /proc is missing)."""
+    total = 0.0
+    for member in _tree(pid):
+        try:
+            with open(f"/proc/{member}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
 def run_wrk(
     wrk: str,
     port: int,
@@ -174,6 +214,7 @@ def run_wrk(
     connections: int,
     seconds: float,
     rate: float = 0.0,
+    server_pid: int = 0,
 ) -> Phase:
     phase = Phase(write_slices(requests, prefix, threads))
     command = [
@@ -192,12 +233,22 @@ def run_wrk(
     ]
     if rate > 0:
         command.append(f"{rate:.1f}")
+    server_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
+    wrk_before = os.times()
     done = subprocess.run(
         command, check=True, capture_output=True, text=True, timeout=seconds + 120
+    )
+    wrk_after = os.times()
+    server_cpu = (tree_cpu_seconds(server_pid) - server_before) if server_pid else 0.0
+    wrk_cpu = (wrk_after.children_user + wrk_after.children_system) - (
+        wrk_before.children_user + wrk_before.children_system
     )
     for line in done.stdout.splitlines():
         if line.startswith("WRKJSON "):
             phase.stats = json.loads(line[len("WRKJSON ") :])
+            answered = max(1, int(phase.stats["requests"]))
+            phase.server_cpu_us = server_cpu / answered * 1e6
+            phase.wrk_cpu_us = wrk_cpu / answered * 1e6
             return phase
     raise RuntimeError(f"wrk printed no result: {done.stdout[-500:]} {done.stderr[-500:]}")
 
@@ -355,9 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         warm = run_wrk(port=shequn_port, requests=warm_requests, prefix=files / "warm",
                        seconds=1, **load)  # fmt: skip
         ref = run_wrk(port=ref_port, requests=ref_requests, prefix=files / "ref",
-                      seconds=args.duration, **load)  # fmt: skip
+                      seconds=args.duration, server_pid=reference.pid, **load)  # fmt: skip
         peak = run_wrk(port=shequn_port, requests=peak_requests, prefix=files / "peak",
-                       seconds=args.duration, **load)  # fmt: skip
+                       seconds=args.duration, server_pid=shequn.pid, **load)  # fmt: skip
         rate = max(1.0, peak.rps / 2)
         steady_requests, _ = build_requests(int(rate * args.open_seconds * 1.2) + 10, path, seed=4)
         steady = run_wrk(port=shequn_port, requests=steady_requests, prefix=files / "steady",
@@ -403,12 +454,23 @@ def main(argv: list[str] | None = None) -> int:
             "retried_after_stop": len(missing_before),
             "unanswered_retries": unanswered_retries,
             "concurrency": args.concurrency,
+            "shequn_cpu_us_per_request": round(peak.server_cpu_us + peak.wrk_cpu_us, 1),
+            "shequn_server_cpu_us_per_request": round(peak.server_cpu_us, 1),
+            "reference_cpu_us_per_request": round(ref.server_cpu_us + ref.wrk_cpu_us, 1),
+            "reference_server_cpu_us_per_request": round(ref.server_cpu_us, 1),
+            "cpu_ratio": round(
+                (ref.server_cpu_us + ref.wrk_cpu_us)
+                / max(peak.server_cpu_us + peak.wrk_cpu_us, 1e-9),
+                2,
+            ),
         }
         print(
             f"shequn {report['shequn_rps']} req/s (p50 {report['shequn_p50_ms']} ms, p99 "
             f"{report['shequn_p99_ms']} ms); reference {report['reference_rps']} req/s; "
             f"at {report['half_peak_rate']} req/s p99 {report['p99_ms_at_half_peak']} ms; "
-            f"rows {rows} for {len(distinct)} distinct"
+            f"rows {rows} for {len(distinct)} distinct; CPU per request (server + wrk) "
+            f"{report['shequn_cpu_us_per_request']} µs vs "
+            f"{report['reference_cpu_us_per_request']} µs"
         )
         print(json.dumps(report))
         return 0
