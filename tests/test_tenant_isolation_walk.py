@@ -78,6 +78,10 @@ from tests.inbox import walk_factories as inbox_walk_factories  # noqa: E402 - i
 
 FACTORIES.update(inbox_walk_factories.factories(Built))
 
+from tests.contacts import walk_factories as contacts_walk_factories  # noqa: E402 - tags, attributes
+
+FACTORIES.update(contacts_walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.
