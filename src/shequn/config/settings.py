@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "shequn.ingest",
     "shequn.contacts",
     "shequn.inbox",
+    "shequn.segments",
+    "shequn.privacy",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +181,7 @@ TIME_ZONE = env_str("SHEQUN_TIME_ZONE", "Asia/Shanghai")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even when serving from the finders
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -1,9 +1,13 @@
-"""`shequn demo`: migrate the embedded database, seed the demo, run every process until Ctrl-C."""
+"""`shequn demo`: migrate the embedded database, seed the demo, run every process until Ctrl-C.
+
+Processes: the web process, a worker, and one WeChat sandbox per demo brand. The two brands'
+official accounts and WeCom corps are connected to their sandboxes exactly as an operator would
+connect real WeChat; each sandbox holds its brand's simulated customers.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import signal
@@ -13,13 +17,15 @@ import sys
 import time
 from pathlib import Path
 
+BRANDS = [("sakura-cosmetics", "demo-cosmetics"), ("hoshi-baby", "demo-baby")]
+
 
 def _free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _wait_http(port: int, timeout: float = 30.0) -> bool:
+def _wait_port(port: int, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not _free(port):
@@ -34,27 +40,21 @@ def demo(argv: list[str]) -> int:
         "--fresh", action="store_true", help="delete the demo's data and start afresh"
     )
     parser.add_argument("--port", type=int, default=8000, help="console port (default 8000)")
-    parser.add_argument("--sandbox-port", type=int, default=8100)
+    parser.add_argument(
+        "--sandbox-port", type=int, default=8100, help="first sandbox port (one per brand)"
+    )
     args = parser.parse_args(argv)
 
     data_dir = Path(os.environ.setdefault("SHEQUN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
     if args.fresh and data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    console_url = f"http://127.0.0.1:{args.port}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequn.config.settings")
-    os.environ.setdefault("SHEQUN_BASE_URL", f"http://127.0.0.1:{args.port}")
+    os.environ.setdefault("SHEQUN_BASE_URL", console_url)
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from shequn.runtime.demo_seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
-
-    call_command("migrate", verbosity=0)
-    workspaces = seed_demo()
-
-    for port in (args.port, args.sandbox_port):
+    sandbox_ports = [args.sandbox_port + i for i in range(len(BRANDS))]
+    for port in (args.port, *sandbox_ports):
         if not _free(port):
             print(
                 f"Port {port} is in use; stop what runs there or pass another port.",
@@ -62,48 +62,52 @@ def demo(argv: list[str]) -> int:
             )
             return 1
 
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from shequn.runtime.demo_seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from shequn.runtime.demo_world import Brand, connect_brand
+
+    call_command("migrate", verbosity=0)
+    workspaces = seed_demo()
+
     shequn = [sys.executable, "-m", "shequn.cli"]
-    procs: list[subprocess.Popen[bytes]] = []
     env = dict(os.environ)
-    procs.append(
-        subprocess.Popen([*shequn, "serve", "--port", str(args.port), "--workers", "2"], env=env)
-    )
-    procs.append(subprocess.Popen([*shequn, "worker"], env=env))
-    sandbox_note = ""
-    if importlib.util.find_spec("shequn.sandbox.cli") is None:
-        sandbox_note = "The WeChat sandbox is not available in this build."
-    else:
+    procs: list[subprocess.Popen[bytes]] = [
+        subprocess.Popen([*shequn, "serve", "--port", str(args.port), "--workers", "2"], env=env),
+        subprocess.Popen([*shequn, "worker"], env=env),
+    ]
+    for (_, scenario), port in zip(BRANDS, sandbox_ports, strict=True):
+        state = data_dir / f"sandbox-{scenario}.sqlite3"
         procs.append(
             subprocess.Popen(
-                [
-                    *shequn,
-                    "sandbox",
-                    "--port",
-                    str(args.sandbox_port),
-                    "--state",
-                    str(data_dir / "sandbox.sqlite3"),
-                ],
-                env=env,
+                [*shequn, "sandbox", "--port", str(port), "--state", str(state)], env=env
             )
         )
 
-    if not _wait_http(args.port):
-        print("The console did not start; see the messages above.", file=sys.stderr)
+    if not all(_wait_port(port) for port in (args.port, *sandbox_ports)):
+        print("A process did not start; see the messages above.", file=sys.stderr)
         _stop(procs)
         return 1
-    url = f"http://127.0.0.1:{args.port}/"
-    print("\n" + "=" * 72)
-    print(f"  Shequn demo is running: {url}")
+    try:
+        for (slug, scenario), port in zip(BRANDS, sandbox_ports, strict=True):
+            connect_brand(Brand(slug, scenario, f"http://127.0.0.1:{port}"), console_url)
+    except Exception as exc:  # noqa: BLE001 - any failure here is shown, then everything stops
+        print(f"Connecting the demo brands to their sandboxes failed: {exc}", file=sys.stderr)
+        _stop(procs)
+        return 1
+
+    print("\n" + "=" * 76)
+    print(f"  Shequn demo is running: {console_url}/")
     for spec in DEMO_USERS:
         print(f"  sign in as {spec.email:<28} password {DEMO_PASSWORD}   ({spec.language})")
-    print(f"  workspaces: {', '.join(ws.name for ws in workspaces)}")
-    if sandbox_note:
-        print(f"  {sandbox_note}")
-    else:
-        print(f"  WeChat sandbox: http://127.0.0.1:{args.sandbox_port}/")
-    print("  Simulated customers are not part of this build yet.")
+    for ws, port in zip(workspaces, sandbox_ports, strict=True):
+        print(f"  {ws.name}: act as one of its customers at http://127.0.0.1:{port}/phone/")
+    print("  The customers are loaded; letting them live on their own comes with a later release.")
     print("  Press Ctrl-C to stop every process; run again to resume, --fresh to start over.")
-    print("=" * 72 + "\n", flush=True)
+    print("=" * 76 + "\n", flush=True)
 
     stopping = False
 
