@@ -10,10 +10,17 @@ from unittest import mock
 import pytest
 
 from shequn.ingest import rsgi
-from shequn.ingest.asgi import CallbackPipeline
-from shequn.ingest.channel_cache import invalidate_channels
+from shequn.ingest.asgi import CallbackPipeline, parse_query
+from shequn.ingest.channel_cache import callback_channel, invalidate_channels
 from shequn.ingest.flatxml import envelope_ciphertext
-from shequn.ingest.receive import Answer, Callback
+from shequn.ingest.receive import (
+    FORBIDDEN,
+    NOT_FOUND,
+    Accepted,
+    Answer,
+    Callback,
+    begin_in_memory,
+)
 from shequn.ingest.rsgi import CallbackRSGI
 from shequn.wechat.xmlsafe import parse_xml
 from tests.channels.factories import OA_AES_KEY, OA_TOKEN, make_official_account
@@ -149,7 +156,7 @@ def test_a_callback_the_pipeline_never_answers_gets_503() -> None:
         def start(self) -> None:
             pass
 
-        def submit(self, callback: Callback, loop: Any, future: Any) -> None:
+        def submit(self, callback: Callback | Accepted, loop: Any, future: Any) -> None:
             pass  # never settled, as if the database hung
 
     async def django_app(scope: Any, receive: Any, send: Any) -> None:
@@ -273,3 +280,28 @@ def test_answers_carry_their_content_type() -> None:
     assert rsgi._headers_of(Answer(200, b"<xml/>", "application/xml; charset=utf-8")) == [
         ("content-type", "application/xml; charset=utf-8")
     ]
+
+
+# -- verifying on the event loop only when no I/O is needed -----------------------------------
+
+
+@pytest.mark.django_db
+def test_the_event_loop_verifies_only_channels_already_in_memory(world: World) -> None:
+    with world.a.scope(), as_owner(world.a):
+        account = make_official_account()
+    query, body = wire.oa_safe_request(OA_TOKEN, OA_AES_KEY, account.appid, wire.oa_text_xml())
+    push = Callback("oa", str(account.callback_key), "POST", parse_query(query), body, {})
+    forged = push._replace(query={**push.query, "msg_signature": "0" * 40})
+
+    assert begin_in_memory(push) is None  # not loaded yet: that needs the database
+    assert begin_in_memory(push._replace(kind="pay")) is None
+    assert begin_in_memory(push._replace(kind="nope")) == NOT_FOUND
+    assert callback_channel("oa", push.key) is not None  # what the pipeline thread does
+    accepted = begin_in_memory(push)
+    assert isinstance(accepted, Accepted)
+    assert accepted.row.msg_type == "text"
+    assert begin_in_memory(forged) == FORBIDDEN
+
+    pipeline = CallbackPipeline(enqueue=lambda new: None)
+    assert [a.status for a in pipeline.answer_all([accepted, push])] == [200, 200]
+    assert len(all_events()) == 1

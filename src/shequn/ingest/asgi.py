@@ -26,6 +26,7 @@ from urllib.parse import unquote_plus
 from django.db import connection
 
 from shequn.core.logging import get_logger
+from shequn.ingest.channel_cache import check_generation
 from shequn.ingest.inbox import (
     Enqueue,
     Enqueuer,
@@ -74,7 +75,7 @@ def parse_query(query: str) -> dict[str, str]:
 
 @dataclass
 class _Job:
-    callback: Callback
+    callback: Callback | Accepted  # Accepted: verified and parsed already, only to be written
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Answer]
 
@@ -130,9 +131,13 @@ class CallbackPipeline:
             self._enqueuer = None
 
     def submit(
-        self, callback: Callback, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Answer]
+        self,
+        callback: Callback | Accepted,
+        loop: asyncio.AbstractEventLoop,
+        future: asyncio.Future[Answer],
     ) -> None:
-        """Queue a callback; `future` gets its answer on `loop` once its batch is settled."""
+        """Queue a callback (or one `begin` accepted already); `future` gets its answer on
+        `loop` once its batch is settled."""
         if self._thread is None:
             self.start()
         self._queue.put(_Job(callback, loop, future))
@@ -148,9 +153,12 @@ class CallbackPipeline:
             log.error("ingest.callback.pipeline_timeout", kind=callback.kind)
             return UNAVAILABLE
 
-    def answer_all(self, callbacks: list[Callback]) -> list[Answer]:
+    def answer_all(self, callbacks: list[Callback | Accepted]) -> list[Answer]:
         """Answer a batch: hot path for each, one transaction for all rows, then the replies."""
-        steps = [begin(callback) for callback in callbacks]
+        steps = [
+            callback if isinstance(callback, Accepted) else begin(callback)
+            for callback in callbacks
+        ]
         accepted = [step for step in steps if isinstance(step, Accepted)]
         rows = [step.row for step in accepted]
         outcomes = commit_rows(rows) if rows else []
@@ -197,6 +205,8 @@ class CallbackPipeline:
             if batch is None:
                 connection.close()
                 return
+            # The event loop reads channels from memory only; changes are noticed here.
+            check_generation()
             try:
                 answers = self.answer_all([job.callback for job in batch])
             except Exception:

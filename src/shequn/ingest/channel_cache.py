@@ -9,6 +9,7 @@ when the change happened in the same process (signal).
 
 from __future__ import annotations
 
+import enum
 import threading
 import time
 import uuid
@@ -46,6 +47,13 @@ class CallbackChannel:
     api_v3_key: str = ""
 
 
+class Missing(enum.Enum):
+    MISSING = "missing"
+
+
+MISSING = Missing.MISSING  # not in memory: loading it needs the database
+
+
 @dataclass
 class _Entry:
     channel: CallbackChannel | None
@@ -74,6 +82,19 @@ class ChannelCache:
             self._entries[(kind, key)] = _Entry(channel, now)
         return channel
 
+    def peek(self, kind: str, key: str) -> CallbackChannel | Missing | None:
+        """The entry if it is in memory and fresh; MISSING otherwise. Never does I/O."""
+        entry = self._entries.get((kind, key))
+        if entry is not None and time.monotonic() - entry.loaded_at < ENTRY_TTL:
+            return entry.channel
+        return MISSING
+
+    def check_generation(self) -> None:
+        """Drop the entries if a channel changed elsewhere (looked at most every CHECK_EVERY)."""
+        now = time.monotonic()
+        if now - self._checked_at > CHECK_EVERY:
+            self._check_generation(now)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -97,6 +118,16 @@ _cache = ChannelCache()
 def callback_channel(kind: str, key: str) -> CallbackChannel | None:
     """The connected channel of this kind with this callback key, or None."""
     return _cache.get(kind, key)
+
+
+def peek_channel(kind: str, key: str) -> CallbackChannel | Missing | None:
+    """`callback_channel` from memory only: MISSING when it would need the database."""
+    return _cache.peek(kind, key)
+
+
+def check_generation() -> None:
+    """Notice channel changes made by other processes (called off the event loop)."""
+    _cache.check_generation()
 
 
 def invalidate_channels() -> None:

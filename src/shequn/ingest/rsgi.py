@@ -35,6 +35,7 @@ from shequn.ingest.receive import (
     UNAVAILABLE,
     Answer,
     Callback,
+    begin_in_memory,
 )
 
 log = get_logger(__name__)
@@ -159,11 +160,16 @@ class CallbackRSGI:
             body,
             _pay_headers(headers) if kind == "pay" else {},
         )
+        # Verify, decrypt and parse here when that needs no I/O: it then overlaps with the
+        # pipeline thread's database work (which releases the GIL) instead of queueing behind it.
+        step = begin_in_memory(callback)
+        if isinstance(step, Answer):
+            return step
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         watch = self._watches.get(loop) or self._watch(loop)
         watch.waiting.append((loop.time(), future))
-        self.pipeline.submit(callback, loop, future)
+        self.pipeline.submit(callback if step is None else step, loop, future)
         return await future
 
 
