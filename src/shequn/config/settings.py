@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shequn.inbox",
     "shequn.segments",
     "shequn.privacy",
+    "shequn.imports",
 ]
 
 MIDDLEWARE = [
