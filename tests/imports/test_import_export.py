@@ -67,17 +67,20 @@ def test_csv_import_maps_columns_and_writes_contacts(world: World) -> None:
         services.run_job(job, dry_run=False)
         job.refresh_from_db()
         assert job.state == ImportJob.State.DONE
-        assert job.report["created"] == 2 and job.report["errors"] == []
+        assert job.report["created"] == 2
+        assert job.report["errors"] == []
         mei_id = contact_queries.contact_ids_by_identity("phone", ["13912345678"])["13912345678"]
         mei = Contact.objects.get(pk=mei_id)
-        assert mei.nickname == "Mei" and mei.gender == "female"
+        assert mei.nickname == "Mei"
+        assert mei.gender == "female"
         assert str(contact_queries.attribute_value(mei, "baby_birth")) == "2024-05-01"
         assert sorted(contact_queries.tags_of(mei).values_list("name", flat=True)) == [
             "spring",
             "vip",
         ]
         consents = privacy_queries.current_consents(mei)
-        assert consents["marketing"] is not None and consents["marketing"].granted
+        assert consents["marketing"] is not None
+        assert consents["marketing"].granted
         assert consents["marketing"].source == "import"
         assert Identity.objects.filter(contact=mei, kind="oa_openid", value="oMei001").exists()
 
@@ -90,7 +93,8 @@ def test_reimport_updates_and_merges_by_identity(world: World) -> None:
         )
         services.run_job(job, dry_run=False)
         job.refresh_from_db()
-        assert job.report["updated"] == 1 and job.report["created"] == 0
+        assert job.report["updated"] == 1
+        assert job.report["created"] == 0
         existing.refresh_from_db()
         assert existing.remark == "likes tea"
         assert Contact.objects.filter(merged_into__isnull=True).count() == 1
@@ -112,7 +116,8 @@ def test_dry_run_reports_and_writes_nothing(world: World) -> None:
         services.run_job(job, dry_run=True)
         job.refresh_from_db()
         assert job.state == ImportJob.State.DONE
-        assert job.report["would_create"] == 1 and job.report["would_update"] == 1
+        assert job.report["would_create"] == 1
+        assert job.report["would_update"] == 1
         assert _snapshot() == before
         assert Tag.objects.count() == tags_before
 
@@ -222,7 +227,8 @@ def test_large_files_run_in_chunks_in_the_worker(world: World, monkeypatch: Any)
         job = services.create_job("big.csv", _csv("phone,nickname\n" + lines))
         services.run_job(job, dry_run=False)
         job.refresh_from_db()
-        assert job.state == ImportJob.State.RUNNING and Contact.objects.count() == 0
+        assert job.state == ImportJob.State.RUNNING
+        assert Contact.objects.count() == 0
     chunks = 0
     while job.state == ImportJob.State.RUNNING and chunks < 10:
         # Each chunk enqueues the next after commit; the test plays the worker.

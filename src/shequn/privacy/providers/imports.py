@@ -58,7 +58,7 @@ def erase(subject: Subject) -> dict[str, int]:
     jobs = _mentioning(subject)
     for job in jobs:
         job.file.delete(save=False)
-        job.file = ""  # type: ignore[assignment]
+        job.file = ""
         job.save(update_fields=["file"])
     return {"import_files": len(jobs)}
 

@@ -16,9 +16,10 @@ def events_of(subject: Subject) -> QuerySet[InboundEvent]:
     ids = subject.platform_ids
     if not ids:
         return InboundEvent.objects.none()
-    return InboundEvent.objects.annotate(fields_text=as_text("fields")).filter(
-        Q(from_user__in=ids) | mentions(["raw_xml", "fields_text"], ids)
-    )
+    found: QuerySet[InboundEvent] = InboundEvent.objects.annotate(
+        fields_text=as_text("fields")
+    ).filter(Q(from_user__in=ids) | mentions(["raw_xml", "fields_text"], ids))
+    return found
 
 
 def export(subject: Subject) -> dict[str, Any]:
