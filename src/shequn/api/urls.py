@@ -15,7 +15,9 @@ from shequn.api.routers import audit, members, tokens, workspace
 from shequn.api.throttling import TokenRateThrottle
 from shequn.channels import api as channels_api
 from shequn.contacts import api as contacts_api
+from shequn.imports import api as imports_api
 from shequn.inbox import api as inbox_api
+from shequn.privacy import api as privacy_api
 
 api = NinjaAPI(
     title="Shequn API",
@@ -30,7 +32,17 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_decorator(in_token_context, mode="operation")
 
-for area in (workspace, members, audit, tokens, channels_api, contacts_api, inbox_api):
+for area in (
+    workspace,
+    members,
+    audit,
+    tokens,
+    channels_api,
+    contacts_api,
+    inbox_api,
+    privacy_api,
+    imports_api,
+):
     api.add_router("", area.router)
 
 

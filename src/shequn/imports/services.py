@@ -6,6 +6,7 @@ import io
 from typing import IO
 
 from django.core.files.base import ContentFile
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from shequn.audit.services import record
@@ -25,6 +26,7 @@ __all__ = [
     "UnreadableFile",
     "create_job",
     "export_csv",
+    "export_response",
     "export_xlsx",
     "run_job",
     "set_mapping",
@@ -83,3 +85,16 @@ def run_job(job: ImportJob, *, dry_run: bool) -> ImportJob:
     else:
         enqueue_on_commit(run_import_chunk, job.tenant_id, job.pk, 0)
     return job
+
+
+def export_response(columns: list[str], fmt: str, segment_uid: str = "") -> HttpResponse:
+    """The export as a download (audited: who took which columns of how many contacts)."""
+    if fmt == "xlsx":
+        body = export_xlsx(columns, segment_uid)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = export_csv(columns, segment_uid), "text/csv; charset=utf-8"
+    record("imports.contacts.exported", data={"columns": columns, "format": fmt})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="contacts.{fmt}"'
+    return response

@@ -30,6 +30,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "inbox.cannedreply": "texts written by operators",
     "inbox.menu": "menus written by operators",
     "privacy.erasedcontact": "anonymous counts left by erasure",
+    "segments.segment": "rule definitions written by operators",
 }
 
 
