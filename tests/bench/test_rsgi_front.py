@@ -301,6 +301,8 @@ def test_the_event_loop_verifies_only_channels_already_in_memory(world: World) -
     assert isinstance(accepted, Accepted)
     assert accepted.row.msg_type == "text"
     assert begin_in_memory(forged) == FORBIDDEN
+    invalidate_channels()  # a change elsewhere: back to the pipeline, never a 404
+    assert begin_in_memory(push) is None
 
     pipeline = CallbackPipeline(enqueue=lambda new: None)
     assert [a.status for a in pipeline.answer_all([accepted, push])] == [200, 200]

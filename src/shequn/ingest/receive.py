@@ -122,14 +122,13 @@ def begin_in_memory(callback: Callback) -> Answer | Accepted | None:
     """
     if callback.kind == "pay":
         return None
-    if callback.kind in KINDS and peek_channel(callback.kind, callback.key) is MISSING:
+    if callback.kind not in KINDS:
+        return NOT_FOUND
+    # Looked up once: the pipeline thread may drop the cached entries at any moment.
+    channel = peek_channel(callback.kind, callback.key)
+    if channel is MISSING:
         return None
-    return begin(callback, channel_of=_peeked)
-
-
-def _peeked(kind: str, key: str) -> CallbackChannel | None:
-    channel = peek_channel(kind, key)
-    return None if channel is MISSING else channel
+    return begin(callback, channel_of=lambda kind, key: channel)
 
 
 def begin(
