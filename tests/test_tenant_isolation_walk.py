@@ -82,6 +82,14 @@ from tests.contacts import walk_factories as contacts_walk_factories  # noqa: E4
 
 FACTORIES.update(contacts_walk_factories.factories(Built))
 
+from tests.privacy import walk_factories as privacy_walk_factories  # noqa: E402 - consent, requests
+
+FACTORIES.update(privacy_walk_factories.factories(Built))
+
+from tests.imports import walk_factories as imports_walk_factories  # noqa: E402 - import jobs
+
+FACTORIES.update(imports_walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.

@@ -13,6 +13,8 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("overview/", home.overview, name="overview"),
     path("inbox/", include("shequn.inbox.urls")),
     path("contacts/", areas.contacts, name="contacts"),
+    path("privacy/", include("shequn.privacy.urls")),
+    path("imports/", include("shequn.imports.urls")),
     path("content/", areas.content, name="content"),
     path("growth/", areas.growth, name="growth"),
     path("community/", areas.community, name="community"),

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from shequn.api.errors import ApiError
@@ -95,8 +95,9 @@ def get_import(request: HttpRequest, uid: str) -> JobOut:
 
 
 @router.post("/imports/{uid}/run", response=JobOut, summary="Run an import again (dry or real)")
-def run_import(request: HttpRequest, uid: str, payload: RunIn) -> JobOut:
+def run_import(request: HttpRequest, uid: str, payload: Body[RunIn | None] = None) -> JobOut:
     job = access_by_uid(ImportJob, uid)
+    payload = payload or RunIn()
     if payload.mapping is not None:
         services.set_mapping(job, payload.mapping)
     services.run_job(job, dry_run=payload.dry_run)

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
 
 from shequn.api.errors import ApiError
 from shequn.api.pagination import PageParams, page_schema, paginate
@@ -97,8 +97,13 @@ def get_consents(request: HttpRequest, uid: str) -> ConsentsOut:
 @router.post(
     "/contacts/{uid}/consents", response={201: ConsentsOut}, summary="Grant or withdraw consent"
 )
-def post_consent(request: HttpRequest, uid: str, payload: ConsentIn) -> tuple[int, ConsentsOut]:
+def post_consent(
+    request: HttpRequest, uid: str, payload: Body[ConsentIn | None] = None
+) -> tuple[int, ConsentsOut]:
+    # The body is optional in the schema so that another tenant's uid answers 404 before 422.
     contact = _contact(uid)
+    if payload is None:
+        raise ApiError(422, "validation_error", _("A purpose and granted are required."))
     write = services.grant if payload.granted else services.withdraw
     write(contact, payload.purpose, source=payload.source, evidence=payload.evidence, at=payload.at)
     return 201, _consents(contact)
