@@ -90,6 +90,10 @@ from tests.imports import walk_factories as imports_walk_factories  # noqa: E402
 
 FACTORIES.update(imports_walk_factories.factories(Built))
 
+from tests.segments import walk_factories as segments_walk_factories  # noqa: E402
+
+FACTORIES.update(segments_walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.

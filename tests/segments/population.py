@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shequn.contacts import services
 from shequn.contacts.models import Contact, Identity
-from shequn.segments.rules import months_before
+from shequn.segments.dates import months_before
 from tests.channels.factories import make_official_account, make_wecom_corp
 
 SCENES = ("qrscene_store", "qrscene_event", "search", "")

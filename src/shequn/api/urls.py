@@ -18,6 +18,7 @@ from shequn.contacts import api as contacts_api
 from shequn.imports import api as imports_api
 from shequn.inbox import api as inbox_api
 from shequn.privacy import api as privacy_api
+from shequn.segments import api as segments_api
 
 api = NinjaAPI(
     title="Shequn API",
@@ -40,6 +41,7 @@ for area in (
     channels_api,
     contacts_api,
     inbox_api,
+    segments_api,
     privacy_api,
     imports_api,
 ):

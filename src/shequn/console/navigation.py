@@ -23,6 +23,7 @@ AREAS: tuple[Area, ...] = (
     Area("overview", _("Overview"), "overview", Permission.VIEW),
     Area("inbox", _("Inbox"), "inbox", Permission.VIEW),
     Area("contacts", _("Contacts"), "contacts", Permission.VIEW),
+    Area("segments", _("Segments"), "contacts", Permission.VIEW),
     Area("content", _("Content"), "content", Permission.VIEW),
     Area("growth", _("Growth"), "growth", Permission.VIEW),
     Area("community", _("Community"), "community", Permission.VIEW),

@@ -15,6 +15,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("contacts/", areas.contacts, name="contacts"),
     path("privacy/", include("shequn.privacy.urls")),
     path("imports/", include("shequn.imports.urls")),
+    path("segments/", include("shequn.segments.urls")),
     path("content/", areas.content, name="content"),
     path("growth/", areas.growth, name="growth"),
     path("community/", areas.community, name="community"),

@@ -1,9 +1,9 @@
 """Building a workspace's segment index from the database, and keeping one per process.
 
-The index is rebuilt when it is older than `SEGMENT_INDEX_MAX_AGE` seconds (default 300) at the
-next query, or at once by the `segments.rebuild_index` task (e.g. after a large import). Between
-rebuilds a count can lag the database by at most that age; relative dates do not lag, they are
-resolved at every query.
+The index lives in the memory of the process that queries it (web or worker) and is rebuilt
+there when it is older than `SEGMENT_INDEX_MAX_AGE` seconds (default 300), at the next query, or
+at once with `current_index(fresh=True)`. Between rebuilds a count can lag the database by at
+most that age; relative dates do not lag, they are resolved at every query.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from shequn.channels.models import OfficialAccount
 from shequn.contacts.models import AttributeDefinition, CustomerGroup, Follower, Tag
 from shequn.segments import plan
+from shequn.segments.dates import months_ago_bounds
 
 MAX_CONDITIONS = 30
 MAX_DEPTH = 4
@@ -65,17 +66,6 @@ class RuleInvalid(ValueError):
 
 def empty_rules() -> dict[str, Any]:
     return {"all": []}
-
-
-def months_before(today: date, months: int) -> date:
-    """The same day `months` earlier (clamped to the month's end), as contacts count baby ages."""
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    day = today.day
-    while True:
-        try:
-            return date(year, month + 1, day)
-        except ValueError:
-            day -= 1
 
 
 def _int(value: Any, low: int, high: int) -> int | None:
@@ -307,10 +297,8 @@ class _Compiler:
         if op == "between":
             return plan.DateBetween(pk, _iso_date(raw["from"]), _iso_date(raw["to"]))
         if op == "months_ago":
-            # Whole months, as `contacts` derives a baby's age: born on or before today minus
-            # `min` months, and after today minus (`max` + 1) months.
-            latest = months_before(self.today, int(raw["min"]))
-            earliest = months_before(self.today, int(raw["max"]) + 1) + timedelta(days=1)
+            # Whole months, as `contacts` derives a baby's age.
+            earliest, latest = months_ago_bounds(self.today, int(raw["min"]), int(raw["max"]))
             return plan.DateBetween(pk, earliest, latest)
         return plan.DateBetween(pk, self.today - timedelta(days=int(raw["days"])), self.today)
 
