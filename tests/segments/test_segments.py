@@ -166,6 +166,15 @@ def test_console_builder_live_count_save_and_saved_view(world: World) -> None:
     assert saved.status_code == 302
     page = client.get(saved["Location"]).content.decode()
     assert "1 contact matches now." in page
+    with world.a.scope():
+        segment = queries.segments().get()
+    edit = client.get(
+        reverse("console:segments_edit", kwargs={"workspace": slug, "uid": segment.uid})
+    ).content.decode()
+    assert edit.count("data-row") == 3
+    assert "<strong data-live-count>1</strong>" in edit
+    blank = client.get(reverse("console:segments_new", kwargs={"workspace": slug}))
+    assert blank.content.decode().count("data-row") == 1
     assert "Aiko" in page
     assert "Bei" not in page
     listing = client.get(reverse("console:segments", kwargs={"workspace": slug})).content.decode()
