@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -10,7 +12,7 @@ from shequn.imports.models import ImportJob
 from tests.conftest import World
 
 
-def _client(user: object) -> Client:
+def _client(user: Any) -> Client:
     client = Client()
     client.force_login(getattr(user, "user", user))
     return client

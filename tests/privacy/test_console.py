@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.test import Client
 
@@ -12,7 +13,7 @@ from tests.conftest import World
 from tests.privacy.people import build_person
 
 
-def _client(user: object) -> Client:
+def _client(user: Any) -> Client:
     client = Client()
     client.force_login(getattr(user, "user", user))
     return client
