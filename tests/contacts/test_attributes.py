@@ -13,7 +13,7 @@ from shequn.contacts.models import Identity
 from tests.conftest import World
 
 
-def _contact(value: str = "o1"):  # type: ignore[no-untyped-def]
+def _contact(value: str = "o1"):
     return services.contact_for_identity(Identity.Kind.OA_OPENID, value, "oa:1")
 
 

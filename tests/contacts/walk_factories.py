@@ -40,8 +40,9 @@ def factories(built_type: Any) -> dict[str, Any]:
         return found
 
     def mirror() -> TagMirror:
-        found: TagMirror = TagMirror.objects.filter(tag=_tag()).first()
-        return found
+        found = TagMirror.objects.filter(tag=_tag()).first()
+        assert found is not None
+        return found  # type: ignore[no-any-return]
 
     def definition() -> Any:
         return services.define_attribute(

@@ -18,7 +18,7 @@ import contextlib
 import queue
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
@@ -153,7 +153,7 @@ class CallbackPipeline:
             log.error("ingest.callback.pipeline_timeout", kind=callback.kind)
             return UNAVAILABLE
 
-    def answer_all(self, callbacks: list[Callback | Accepted]) -> list[Answer]:
+    def answer_all(self, callbacks: Sequence[Callback | Accepted]) -> list[Answer]:
         """Answer a batch: hot path for each, one transaction for all rows, then the replies."""
         steps = [
             callback if isinstance(callback, Accepted) else begin(callback)
