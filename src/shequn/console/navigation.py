@@ -24,6 +24,7 @@ AREAS: tuple[Area, ...] = (
     Area("inbox", _("Inbox"), "inbox", Permission.VIEW),
     Area("contacts", _("Contacts"), "contacts", Permission.VIEW),
     Area("segments", _("Segments"), "contacts", Permission.VIEW),
+    Area("imports", _("Import"), "content", Permission.VIEW),
     Area("content", _("Content"), "content", Permission.VIEW),
     Area("growth", _("Growth"), "growth", Permission.VIEW),
     Area("community", _("Community"), "community", Permission.VIEW),
