@@ -89,6 +89,24 @@ def _retrying(
     return run
 
 
+def _register(
+    func: Callable[..., T],
+    *,
+    name: str,
+    queue: str,
+    max_attempts: int,
+    retry_on: tuple[type[BaseException], ...],
+) -> Task[Any, T | None]:
+    # The retry wrapper re-enqueues through the Task object that wraps it, made just after.
+    holder: list[Task[Any, Any]] = []
+    wrapped = _retrying(
+        func, name=name, max_attempts=max_attempts, retry_on=retry_on, task_ref=lambda: holder[0]
+    )
+    created: Task[Any, T | None] = task(queue_name=queue)(wrapped)
+    holder.append(created)
+    return created
+
+
 def background_task(
     name: str,
     *,
@@ -99,17 +117,7 @@ def background_task(
     """A task that is not tied to one tenant (e.g. housekeeping that fans out per tenant)."""
 
     def decorate(func: Callable[P, T]) -> Task[P, T | None]:
-        holder: list[Task[Any, Any]] = []
-        wrapped = _retrying(
-            func,
-            name=name,
-            max_attempts=max_attempts,
-            retry_on=retry_on,
-            task_ref=lambda: holder[0],
-        )
-        created = task(queue_name=queue)(wrapped)
-        holder.append(created)
-        return created  # type: ignore[return-value]
+        return _register(func, name=name, queue=queue, max_attempts=max_attempts, retry_on=retry_on)
 
     return decorate
 
@@ -133,16 +141,8 @@ def tenant_task(
             with tenant_scope(workspace):
                 return func(*args, **kwargs)
 
-        holder: list[Task[Any, Any]] = []
-        wrapped = _retrying(
-            scoped,
-            name=name,
-            max_attempts=max_attempts,
-            retry_on=retry_on,
-            task_ref=lambda: holder[0],
+        return _register(
+            scoped, name=name, queue=queue, max_attempts=max_attempts, retry_on=retry_on
         )
-        created = task(queue_name=queue)(wrapped)
-        holder.append(created)
-        return created
 
     return decorate

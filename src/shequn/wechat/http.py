@@ -353,3 +353,29 @@ class SyncProxy:
             blocking.__doc__ = attr.__doc__
             return blocking
         return attr
+
+
+class SyncClient(SyncProxy):
+    """A blocking client that owns its async client (`aio`) and the loop it runs on."""
+
+    def __init__(self, aio: Any) -> None:
+        self.aio = aio
+        self._loop = BackgroundLoop()
+        super().__init__(aio, self._loop)
+
+    def close(self) -> None:
+        try:
+            self._loop.run(self.aio.aclose())
+        finally:
+            self._loop.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

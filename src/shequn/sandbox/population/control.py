@@ -12,62 +12,24 @@ GET  /people?after=&limit=           the simulated customers
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from shequn.sandbox.context import Sandbox
+from shequn.sandbox.control import ControlError, _body, _handler, _sandbox
 from shequn.sandbox.population.people import PERSON
-from shequn.sandbox.population.scenario import ScenarioError, available, load_scenario
+from shequn.sandbox.population.scenario import available, load_scenario
 from shequn.sandbox.population.simulator import LOG, Simulator, simulator_of
 
 MAX_STEP = 1000
 
 
-class RefusedError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _sandbox(request: Request) -> Sandbox:
-    return request.app.state.sandbox  # type: ignore[no-any-return]
-
-
 def _loaded(request: Request) -> Simulator:
     sim = simulator_of(_sandbox(request))
     if sim is None:
-        raise RefusedError(409, "no scenario loaded; POST /sandbox/population/load first")
+        raise ControlError(409, "no scenario loaded; POST /sandbox/population/load first")
     return sim
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise RefusedError(400, "body is not JSON") from exc
-    if not isinstance(data, dict):
-        raise RefusedError(400, "body must be a JSON object")
-    return data
-
-
-def _endpoint(fn: Any) -> Any:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return JSONResponse(await fn(request))
-        except RefusedError as err:
-            return JSONResponse({"error": str(err)}, status_code=err.status)
-        except ScenarioError as err:
-            return JSONResponse({"error": str(err)}, status_code=400)
-
-    endpoint.__name__ = fn.__name__
-    return endpoint
 
 
 async def index(request: Request) -> Any:
@@ -85,7 +47,7 @@ async def load(request: Request) -> Any:
     body = await _body(request)
     source = body.get("toml") or body.get("scenario")
     if not isinstance(source, str) or not source.strip():
-        raise RefusedError(400, 'give {"scenario": name} or {"toml": text}')
+        raise ControlError(400, 'give {"scenario": name} or {"toml": text}')
     scenario = load_scenario(source)
     sandbox = _sandbox(request)
     previous = simulator_of(sandbox)
@@ -118,10 +80,10 @@ async def stop(request: Request) -> Any:
 async def step(request: Request) -> Any:
     sim = _loaded(request)
     if sim.state == "running":
-        raise RefusedError(409, "the simulation is running on the clock; pause it before stepping")
+        raise ControlError(409, "the simulation is running on the clock; pause it before stepping")
     ticks = (await _body(request)).get("ticks", 1)
     if not isinstance(ticks, int) or not 1 <= ticks <= MAX_STEP:
-        raise RefusedError(400, f"ticks must be an integer between 1 and {MAX_STEP}")
+        raise ControlError(400, f"ticks must be an integer between 1 and {MAX_STEP}")
     await sim.step(ticks)
     return sim.status()
 
@@ -158,7 +120,7 @@ async def people(request: Request) -> Any:
 
 def routes() -> list[BaseRoute]:
     def r(path: str, fn: Any, methods: list[str]) -> Route:
-        return Route(path, _endpoint(fn), methods=methods)
+        return Route(path, _handler(fn), methods=methods)
 
     return [
         r("/", index, ["GET"]),

@@ -8,7 +8,7 @@ from typing import Self
 import httpx
 
 from shequn.wechat.endpoints import MP_WEB, OPEN_WEB, Platform
-from shequn.wechat.http import APICore, BackgroundLoop, RetryPolicy, SyncProxy, TokenSource
+from shequn.wechat.http import APICore, RetryPolicy, SyncClient, TokenSource
 from shequn.wechat.officialaccount.custom import CustomMessagesAPI
 from shequn.wechat.officialaccount.datacube import DatacubeAPI
 from shequn.wechat.officialaccount.drafts import DraftsAPI, PublishingAPI
@@ -93,31 +93,14 @@ class OfficialAccountClient:
         await self.aclose()
 
 
-class SyncOfficialAccountClient(SyncProxy):
+class SyncOfficialAccountClient(SyncClient):
     """Blocking twin for synchronous (Django) code; runs the async client on a private loop.
 
     `client.users.info("o...")` blocks and returns the result; `client.call(fn, ...)` is the
     statically typed form; `client.aio` is the wrapped async client.
     """
 
+    aio: OfficialAccountClient
+
     def __init__(self, appid: str, secret: str, **options: object) -> None:
-        self.aio = OfficialAccountClient(appid, secret, **options)  # type: ignore[arg-type]
-        self._loop = BackgroundLoop()
-        super().__init__(self.aio, self._loop)
-
-    def close(self) -> None:
-        try:
-            self._loop.run(self.aio.aclose())
-        finally:
-            self._loop.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        super().__init__(OfficialAccountClient(appid, secret, **options))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from typing import Self
 import httpx
 
 from shequn.wechat.endpoints import Platform
-from shequn.wechat.http import APICore, BackgroundLoop, RetryPolicy, SyncProxy, TokenSource
+from shequn.wechat.http import APICore, RetryPolicy, SyncClient, TokenSource
 from shequn.wechat.tokens import AccessToken, TokenProvider, TokenStore, WeComTokenFetcher
 from shequn.wechat.wecom.contact_ways import ContactWaysAPI
 from shequn.wechat.wecom.corp_tags import CorpTagsAPI
@@ -77,27 +77,10 @@ class WeComClient:
         await self.aclose()
 
 
-class SyncWeComClient(SyncProxy):
+class SyncWeComClient(SyncClient):
     """Blocking twin of `WeComClient` for synchronous (Django) code."""
 
+    aio: WeComClient
+
     def __init__(self, corpid: str, secret: str, **options: object) -> None:
-        self.aio = WeComClient(corpid, secret, **options)  # type: ignore[arg-type]
-        self._loop = BackgroundLoop()
-        super().__init__(self.aio, self._loop)
-
-    def close(self) -> None:
-        try:
-            self._loop.run(self.aio.aclose())
-        finally:
-            self._loop.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        super().__init__(WeComClient(corpid, secret, **options))  # type: ignore[arg-type]
