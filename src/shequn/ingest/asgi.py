@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import queue
-import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from django.db import connection
 from shequn.core.logging import get_logger
 from shequn.ingest.channel_cache import check_generation
 from shequn.ingest.inbox import (
+    BatchingThread,
     Enqueue,
-    Enqueuer,
     Inserted,
     commit_rows,
     enqueue_processing,
@@ -86,12 +85,14 @@ def _settle(pairs: list[tuple[asyncio.Future[Answer], Answer]]) -> None:
             future.set_result(answer)
 
 
-class CallbackPipeline:
+class CallbackPipeline(BatchingThread):
     """The per-process thread answering callbacks in batches (see the module docstring).
 
     `linger`: when more than one callback is waiting, wait this long for more before writing,
     so a burst shares one commit; a lone callback is answered at once.
     """
+
+    thread_name = "shequn-callback-pipeline"
 
     def __init__(
         self,
@@ -101,26 +102,10 @@ class CallbackPipeline:
         enqueue: Enqueue = enqueue_processing,
         enqueue_every: float = 0.1,
     ) -> None:
+        super().__init__(enqueue, enqueue_every)
         self.max_batch = max_batch
         self.linger = linger
-        self._enqueue = enqueue
-        self.enqueue_every = enqueue_every
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._enqueuer: Enqueuer | None = None
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        with self._lock:
-            if self._enqueuer is None:
-                self._enqueuer = Enqueuer(self._enqueue, self.enqueue_every)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="shequn-callback-pipeline", daemon=True
-                )
-                self._thread.start()
 
     def stop(self) -> None:
         if self._thread is not None and self._thread.is_alive():

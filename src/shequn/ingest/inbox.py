@@ -317,12 +317,46 @@ class Enqueuer:
         connection.close()
 
 
-class GroupCommitWriter:
+class BatchingThread:
+    """A daemon thread started on first use, with the Enqueuer that hands new rows on.
+
+    Subclasses set `thread_name` and implement `_run`; both batching front ends (the WSGI
+    writer below and `asgi.CallbackPipeline`) start the same way.
+    """
+
+    thread_name = "shequn-ingest-batcher"
+
+    def __init__(self, enqueue: Enqueue, enqueue_every: float) -> None:
+        self._enqueue = enqueue
+        self.enqueue_every = enqueue_every
+        self._enqueuer: Enqueuer | None = None
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._enqueuer is None:
+                self._enqueuer = Enqueuer(self._enqueue, self.enqueue_every)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name=self.thread_name, daemon=True
+                )
+                self._thread.start()
+
+
+class GroupCommitWriter(BatchingThread):
     """A per-process writer thread batching concurrent inserts into one transaction.
 
     `linger`: when a batch already holds more than one request (callbacks are arriving
     together), wait this long for more before committing; a lone request is written at once.
     """
+
+    thread_name = "shequn-ingest-writer"
 
     def __init__(
         self,
@@ -333,27 +367,11 @@ class GroupCommitWriter:
         enqueue: Enqueue = enqueue_processing,
         enqueue_every: float = 0.02,
     ) -> None:
+        super().__init__(enqueue, enqueue_every)
         self.max_batch = max_batch
         self.wait_timeout = wait_timeout
         self.linger = linger
-        self._enqueue = enqueue
-        self.enqueue_every = enqueue_every
-        self._enqueuer: Enqueuer | None = None
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-
-    def _ensure_started(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        with self._start_lock:
-            if self._enqueuer is None:
-                self._enqueuer = Enqueuer(self._enqueue, self.enqueue_every)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="shequn-ingest-writer", daemon=True
-                )
-                self._thread.start()
 
     def submit(self, row: NewEvent) -> Inserted:
         """Block until the row's batch committed; raises IngestUnavailable if it failed."""
@@ -364,7 +382,7 @@ class GroupCommitWriter:
 
     def submit_nowait(self, row: NewEvent, on_done: Callable[[], None] | None = None) -> _Pending:
         """Queue the row; `on_done` is called from the writer thread once its batch is settled."""
-        self._ensure_started()
+        self.start()
         pending = _Pending(row, on_done=on_done)
         self._queue.put(pending)
         return pending
