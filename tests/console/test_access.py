@@ -9,7 +9,18 @@ from shequn.tenancy import services as tenancy_services
 from shequn.tenancy.roles import Role
 from tests.factories.tenancy import make_user
 
-AREAS = ["overview", "inbox", "contacts", "content", "growth", "community", "analytics", "channels"]
+AREAS = [
+    "overview",
+    "inbox",
+    "contacts",
+    "content",
+    "livecodes",
+    "personas",
+    "community",
+    "rewards",
+    "analytics",
+    "channels",
+]
 SETTINGS = ["settings/members", "settings/tokens", "settings/audit"]
 # What each role in the fixture world may not open.
 FORBIDDEN = {

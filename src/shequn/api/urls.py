@@ -14,10 +14,14 @@ from shequn.api.errors import install_error_handlers, json_errors, not_found_vie
 from shequn.api.routers import audit, members, tokens, workspace
 from shequn.api.throttling import TokenRateThrottle
 from shequn.channels import api as channels_api
+from shequn.community import api as community_api
 from shequn.contacts import api as contacts_api
 from shequn.imports import api as imports_api
 from shequn.inbox import api as inbox_api
+from shequn.livecodes import api as livecodes_api
+from shequn.personas import api as personas_api
 from shequn.privacy import api as privacy_api
+from shequn.rewards import api as rewards_api
 from shequn.segments import api as segments_api
 
 api = NinjaAPI(
@@ -44,6 +48,10 @@ for area in (
     segments_api,
     privacy_api,
     imports_api,
+    personas_api,
+    livecodes_api,
+    community_api,
+    rewards_api,
 ):
     api.add_router("", area.router)
 

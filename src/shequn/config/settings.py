@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "shequn.segments",
     "shequn.privacy",
     "shequn.imports",
+    "shequn.personas",
+    "shequn.livecodes",
+    "shequn.community",
+    "shequn.rewards",
 ]
 
 MIDDLEWARE = [

@@ -32,20 +32,6 @@ EMPTY_STATES = {
             "then draft, approve and publish them from here."
         ),
     ),
-    "growth": (
-        _("No campaigns yet"),
-        _(
-            "Channel QR codes, coupons, referrals and rewards on joining a group are set up and "
-            "tracked here, with the follows and joins each one brings."
-        ),
-    ),
-    "community": (
-        _("No groups yet"),
-        _(
-            "Customer groups, persona accounts, welcome messages and group routines will be run "
-            "from here once WeCom is connected."
-        ),
-    ),
     "analytics": (
         _("No data to chart yet"),
         _(
@@ -78,7 +64,5 @@ def _area_view(key: str) -> View:
 inbox = _area_view("inbox")
 contacts = _area_view("contacts")
 content = _area_view("content")
-growth = _area_view("growth")
-community = _area_view("community")
 analytics = _area_view("analytics")
 channels = _area_view("channels")

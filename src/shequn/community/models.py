@@ -1,0 +1,1 @@
+"""Group pools, join ways, routing new customers into groups, and group health."""

@@ -1,0 +1,1 @@
+"""Live codes, acquisition campaigns and package-insert sticker batches."""

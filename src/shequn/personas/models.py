@@ -1,0 +1,1 @@
+"""Persona accounts and the WeCom staff behind them."""

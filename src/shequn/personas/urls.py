@@ -1,0 +1,9 @@
+"""Pages under /w/<workspace>/personas/ (included by the console's URL conf)."""
+
+from django.urls import path
+
+from shequn.personas import views
+
+urlpatterns = [
+    path("", views.index, name="personas"),
+]
