@@ -28,7 +28,7 @@ AREAS: tuple[Area, ...] = (
     Area("content", _("Content"), "content", Permission.VIEW),
     Area("livecodes", _("Live codes"), "growth", Permission.VIEW),
     Area("personas", _("Personas"), "community", Permission.VIEW),
-    Area("community", _("Groups"), "community", Permission.VIEW),
+    Area("community", _("Community"), "community", Permission.VIEW),
     Area("rewards", _("Rewards"), "growth", Permission.VIEW),
     Area("analytics", _("Analytics"), "analytics", Permission.VIEW_ANALYTICS),
     Area("channels", _("Channels"), "channels", Permission.VIEW),
