@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from shequn.ingest.models import OutboundJobResult, WelcomeDelivery
 from shequn.ingest.registry import HandlerContext, autodiscover, handlers_for, handles
+from shequn.ingest.welcome import (
+    WelcomeComposer,
+    WelcomeContent,
+    WelcomeRequest,
+    register_welcome_composer,
+    welcome_claimed,
+)
 from shequn.jobs.tasks import enqueue_on_commit
 
-__all__ = ["HandlerContext", "autodiscover", "handlers_for", "handles"]
+__all__ = [
+    "HandlerContext",
+    "WelcomeComposer",
+    "WelcomeContent",
+    "WelcomeRequest",
+    "autodiscover",
+    "handlers_for",
+    "handles",
+    "register_welcome_composer",
+]
 
 OA = "officialaccount"
 WELCOME_PRIORITY = 50  # ahead of everything else on the ingest queue: the code lives 20 s
@@ -37,7 +53,9 @@ def on_job_finished(ctx: HandlerContext) -> None:
 @handles("wecom", "event", "change_external_contact", "add_external_contact")
 def on_customer_added_welcome(ctx: HandlerContext) -> None:
     m = ctx.message
-    if not (m.welcome_code and ctx.channel.welcome_message):
+    if not m.welcome_code:
+        return
+    if not (ctx.channel.welcome_message or welcome_claimed(ctx.channel, m.state or "")):
         return
     delivery, created = WelcomeDelivery.objects.get_or_create(
         event=ctx.event,
