@@ -160,6 +160,10 @@ class CustomerGroup(TenantScopedModel):
     member_version = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     dismissed_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the events and by groupchat/get (contacts.services.apply_group_detail).
+    owner_userid = models.CharField(max_length=64, blank=True)
+    member_count = models.PositiveIntegerField(default=0)
+    detail_synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -183,6 +187,11 @@ class GroupMembership(TenantScopedModel):
     quit_scene = models.IntegerField(null=True, blank=True)
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+    # From groupchat/get: 1 staff member, 2 customer; who invited; the join way's state.
+    member_type = models.PositiveSmallIntegerField(null=True, blank=True)
+    inviter_userid = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=30, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

@@ -7,7 +7,7 @@ to, are also written to the audit log.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from shequn.audit.services import record
 from shequn.channels.models import OfficialAccount, WeComCorp
 from shequn.contacts.models import (
+    AttributeDefinition,
+    AutoTagRule,
     Contact,
     ContactAttribute,
     ContactEvent,
@@ -421,7 +423,17 @@ def members_joined(
             membership.contact = _member_contact(corp_ref, member_id)
         membership.save()
         joined.append(membership)
+    _recount(customer_group)
     return joined
+
+
+def _recount(customer_group: CustomerGroup) -> None:
+    count = GroupMembership.objects.filter(group=customer_group, left_at__isnull=True).count()
+    if customer_group.detail_synced_at is None and customer_group.owner_userid:
+        # Before the first groupchat/get only the events are known: the owner is not among them.
+        count += 1
+    customer_group.member_count = count
+    customer_group.save(update_fields=["member_count"])
 
 
 @transaction.atomic
@@ -439,6 +451,7 @@ def members_left(
         if membership.left_at is None and at >= membership.joined_at:
             membership.left_at, membership.quit_scene = at, quit_scene
             membership.save(update_fields=["left_at", "quit_scene"])
+    _recount(customer_group)
 
 
 def group_dismissed(customer_group: CustomerGroup, at: datetime) -> None:
@@ -448,6 +461,65 @@ def group_dismissed(customer_group: CustomerGroup, at: datetime) -> None:
         GroupMembership.objects.filter(group=customer_group, left_at__isnull=True).update(
             left_at=at
         )
+        customer_group.member_count = 0
+        customer_group.save(update_fields=["member_count"])
+
+
+@transaction.atomic
+def apply_group_detail(
+    customer_group: CustomerGroup, detail: dict[str, Any], *, corp_ref: str, at: datetime
+) -> CustomerGroup:
+    """Bring a group in line with WeCom's groupchat/get answer: name, owner, every member with
+    type, join time and scene, inviter and join-way state; members no longer listed have left."""
+    members = detail.get("member_list") or []
+    listed = set()
+    for entry in members:
+        member_id = str(entry.get("userid") or "")
+        if not member_id:
+            continue
+        listed.add(member_id)
+        joined = (
+            datetime.fromtimestamp(int(entry["join_time"]), tz=UTC)
+            if entry.get("join_time")
+            else at
+        )
+        membership = _get_or_create(
+            GroupMembership,
+            group=customer_group,
+            member_id=member_id,
+            defaults={"joined_at": joined},
+        )
+        if membership.left_at is not None and joined >= membership.left_at:
+            membership.left_at, membership.quit_scene = None, None
+        membership.joined_at = joined
+        membership.join_scene = entry.get("join_scene", membership.join_scene)
+        membership.member_type = entry.get("type")
+        membership.inviter_userid = str((entry.get("invitor") or {}).get("userid") or "")
+        membership.name = str(entry.get("name") or membership.name)[:200]
+        membership.state = str(entry.get("state") or "")[:30]
+        if membership.contact_id is None and entry.get("type") == 2:
+            membership.contact = _member_contact(corp_ref, member_id)
+        membership.save()
+    GroupMembership.objects.filter(group=customer_group, left_at__isnull=True).exclude(
+        member_id__in=listed
+    ).update(left_at=at)
+    customer_group.name = str(detail.get("name") or customer_group.name)[:200]
+    customer_group.owner_userid = str(detail.get("owner") or customer_group.owner_userid)
+    customer_group.member_version = str(
+        detail.get("member_version") or customer_group.member_version
+    )
+    customer_group.member_count = len(listed)
+    customer_group.detail_synced_at = at
+    customer_group.save(
+        update_fields=[
+            "name",
+            "owner_userid",
+            "member_version",
+            "member_count",
+            "detail_synced_at",
+        ]
+    )
+    return customer_group
 
 
 # -- the rest of the write API, kept in modules of their own -------------------------------
@@ -488,6 +560,7 @@ __all__ = [
     "UnmergeError",
     "add_timeline_event",
     "age_in_months",
+    "apply_group_detail",
     "apply_group_join_rules",
     "apply_keyword_rules",
     "apply_scene_rules",
@@ -502,12 +575,15 @@ __all__ = [
     "delete_auto_tag_rule",
     "delete_tag",
     "follow",
+    "group",
     "import_follower",
     "merge",
+    "move_attribute_definition",
     "rename_tag",
     "resolve",
     "run_sync_step",
     "set_attribute",
+    "set_auto_tag_rule_active",
     "start_follower_sync",
     "tag_contacts",
     "touch",
@@ -517,3 +593,32 @@ __all__ = [
     "update_attribute_definition",
     "update_profile",
 ]
+
+
+# -- small console writes --------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_auto_tag_rule_active(rule: AutoTagRule, active: bool) -> AutoTagRule:
+    """Pause or resume an auto-tag rule (a paused rule tags no one)."""
+    if rule.is_active != active:
+        rule.is_active = active
+        rule.save(update_fields=["is_active"])
+        record("contacts.auto_tag_rule.toggled", target=rule, data={"active": active})
+    return rule
+
+
+@transaction.atomic
+def move_attribute_definition(definition: AttributeDefinition, offset: int) -> None:
+    """Move a custom field up (offset < 0) or down in the order profiles and forms show them."""
+    ordered = list(AttributeDefinition.objects.order_by("position", "id"))
+    index = next(i for i, d in enumerate(ordered) if d.pk == definition.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    if target == index:
+        return
+    ordered.insert(target, ordered.pop(index))
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    record("contacts.attribute.moved", target=definition, data={"position": target})
