@@ -45,13 +45,14 @@ def oa_url(account: OfficialAccount) -> str:
 
 def test_get_verification_echoes_echostr_only_with_a_valid_signature(oa: OfficialAccount) -> None:
     client = Client()
-    good = sha1_signature(OA_TOKEN, "1", "n")
+    now = wire.now_stamp()
+    good = sha1_signature(OA_TOKEN, now, "n")
     ok = client.get(
-        oa_url(oa), {"signature": good, "timestamp": "1", "nonce": "n", "echostr": "e42"}
+        oa_url(oa), {"signature": good, "timestamp": now, "nonce": "n", "echostr": "e42"}
     )
     assert (ok.status_code, ok.content) == (200, b"e42")
     bad = client.get(
-        oa_url(oa), {"signature": "0" * 40, "timestamp": "1", "nonce": "n", "echostr": "e"}
+        oa_url(oa), {"signature": "0" * 40, "timestamp": now, "nonce": "n", "echostr": "e"}
     )
     assert bad.status_code == 403
 
@@ -192,9 +193,10 @@ def test_wecom_verification_and_event(world: World) -> None:
     crypto = MessageCrypto(WECOM_TOKEN, WECOM_AES_KEY, corp.corpid)
     echostr = crypto.encrypt(b"echo-123")
     url = f"/cb/wecom/{corp.callback_key}/"
-    sig = sha1_signature(WECOM_TOKEN, "1", "n", echostr)
+    now = wire.now_stamp()
+    sig = sha1_signature(WECOM_TOKEN, now, "n", echostr)
     ok = Client().get(
-        url, {"msg_signature": sig, "timestamp": "1", "nonce": "n", "echostr": echostr}
+        url, {"msg_signature": sig, "timestamp": now, "nonce": "n", "echostr": echostr}
     )
     assert (ok.status_code, ok.content) == (200, b"echo-123")
     xml = wire.wecom_event_xml(

@@ -9,6 +9,11 @@ from shequn.wechat.crypto import MessageCrypto
 from shequn.wechat.signature import sha1_signature
 
 
+def now_stamp(offset: int = 0) -> str:
+    """A callback `timestamp` as the platform stamps it: now (plus `offset` seconds)."""
+    return str(int(time.time()) + offset)
+
+
 def oa_text_xml(
     openid: str = "oUser1",
     content: str = "hello",
@@ -39,10 +44,11 @@ def oa_safe_request(
     appid: str,
     xml: str,
     *,
-    timestamp: str = "1750000000",
+    timestamp: str | None = None,
     nonce: str = "n0nce",
 ) -> tuple[str, bytes]:
     """(query string, body) of a safe-mode push."""
+    timestamp = timestamp or now_stamp()
     crypto = MessageCrypto(token, aes_key, appid)
     body = crypto.encrypt_envelope(xml, timestamp=timestamp, nonce=nonce)
     encrypted = body.split("<Encrypt><![CDATA[", 1)[1].split("]]>", 1)[0]
@@ -58,8 +64,9 @@ def oa_safe_request(
 
 
 def oa_plain_request(
-    token: str, xml: str, *, timestamp: str = "1750000000", nonce: str = "n0nce"
+    token: str, xml: str, *, timestamp: str | None = None, nonce: str = "n0nce"
 ) -> tuple[str, bytes]:
+    timestamp = timestamp or now_stamp()
     query = {
         "signature": sha1_signature(token, timestamp, nonce),
         "timestamp": timestamp,
@@ -74,9 +81,10 @@ def wecom_request(
     corpid: str,
     xml: str,
     *,
-    timestamp: str = "1750000000",
+    timestamp: str | None = None,
     nonce: str = "n0nce",
 ) -> tuple[str, bytes]:
+    timestamp = timestamp or now_stamp()
     crypto = MessageCrypto(token, aes_key, corpid)
     body = crypto.encrypt_envelope(xml, timestamp=timestamp, nonce=nonce)
     encrypted = body.split("<Encrypt><![CDATA[", 1)[1].split("]]>", 1)[0]

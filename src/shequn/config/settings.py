@@ -173,6 +173,8 @@ LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SHEQUN_LOGIN_MAX_FAILURES = 5
 SHEQUN_LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Callbacks whose signed `timestamp` is further than this from now are refused (replay protection).
+SHEQUN_CALLBACK_MAX_SKEW_SECONDS = int(env_str("SHEQUN_CALLBACK_MAX_SKEW_SECONDS", "300") or 300)
 
 EMAIL_BACKEND = env_str("SHEQUN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SHEQUN_DEFAULT_FROM_EMAIL", "shequn@localhost")

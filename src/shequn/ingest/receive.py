@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import DatabaseError
 
 from shequn.core.logging import get_logger
@@ -60,6 +62,8 @@ BAD_REQUEST = Answer(400, b"bad request")
 TOO_LARGE = Answer(413, b"payload too large")
 UNAVAILABLE = Answer(503, b"temporarily unavailable")
 NOT_ALLOWED = Answer(405, b"method not allowed")
+# A correctly signed callback whose timestamp is too far from now: a replay, or a clock to fix.
+STALE = Answer(403, b"forbidden: timestamp is missing or too far from the current time")
 PAY_ACCEPTED = Answer(204, b"")
 
 
@@ -207,6 +211,24 @@ def _reject_protocol(exc: ProtocolError) -> _Rejected:
     return _Rejected(BAD_REQUEST, "ingest.callback.malformed", str(exc))
 
 
+def check_fresh(timestamp: str, *, now: float | None = None) -> None:
+    """Refuse a signed timestamp further than SHEQUN_CALLBACK_MAX_SKEW_SECONDS from now.
+
+    Runs after the signature checks (so only a genuine, replayed request gets this answer): a
+    captured push replayed later, or a platform whose clock is off, is answered 403 and nothing is
+    stored. A setting of 0 or less switches the check off.
+    """
+    limit = settings.SHEQUN_CALLBACK_MAX_SKEW_SECONDS
+    if limit <= 0:
+        return
+    try:
+        skew = (time.time() if now is None else now) - int(timestamp)
+    except ValueError:
+        raise _Rejected(STALE, "ingest.callback.stale", "timestamp is not a number") from None
+    if abs(skew) > limit:
+        raise _Rejected(STALE, "ingest.callback.stale", f"timestamp is {int(skew)} s from now")
+
+
 def _verify_url(callback: Callback, channel: CallbackChannel) -> Answer:
     q = callback.query
     timestamp, nonce, echostr = _param(q, "timestamp"), _param(q, "nonce"), _param(q, "echostr")
@@ -220,6 +242,7 @@ def _verify_url(callback: Callback, channel: CallbackChannel) -> Answer:
             plain = channel.crypto.verify_url(_param(q, "msg_signature"), timestamp, nonce, echostr)
     except ProtocolError as exc:
         raise _reject_protocol(exc) from None
+    check_fresh(timestamp)
     return Answer(200, plain.encode("utf-8"))
 
 
@@ -257,6 +280,11 @@ def _decrypt(callback: Callback, channel: CallbackChannel) -> tuple[bytes, Decry
 def _push(callback: Callback, channel: CallbackChannel) -> Accepted:
     try:
         plaintext, opened = _decrypt(callback, channel)
+    except ProtocolError as exc:
+        raise _reject_protocol(exc) from None
+    # Signatures (and decryption) passed: the timestamp is genuine, so its age means something.
+    check_fresh(_param(callback.query, "timestamp"))
+    try:
         message = message_from_fields(flat_fields(plaintext), _as_text(plaintext))
     except ProtocolError as exc:
         raise _reject_protocol(exc) from None
