@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -57,13 +58,19 @@ def _fields(pool: GroupPool, way: JoinWay | None, chat_ids: list[str]) -> dict[s
     }
 
 
+def wecom_group_cap() -> int:
+    """WeCom's own members-per-group limit (500); when every group of a pool is at it, a join way
+    with auto_create_room makes the next group. Overridable for tests against the sandbox."""
+    return int(getattr(settings, "COMMUNITY_WECOM_GROUP_CAP", WECOM_GROUP_CAP))
+
+
 def ensure_join_way(pool: GroupPool) -> JoinWay:
     """Create the pool's join way, or point it at the groups with room (raises PoolUnavailable)."""
     alloc = allocator(pool)
     if not len(alloc):
         raise PoolUnavailable(pool.name)
     targets, all_full = way_targets(alloc)
-    if all_full and pool.max_members < WECOM_GROUP_CAP:
+    if all_full and pool.max_members < wecom_group_cap():
         raise PoolUnavailable(pool.name)
     way: JoinWay | None = JoinWay.objects.filter(pool=pool).first()
     if way is not None and way.chat_ids == targets:
