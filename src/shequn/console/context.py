@@ -38,7 +38,7 @@ def _nav(membership: Membership, current: Area | None) -> dict[str, list[NavItem
     for area in AREAS:
         if not membership.allows(area.permission):
             continue
-        url = reverse(f"console:{area.key}", kwargs={"workspace": slug})
+        url = reverse(f"console:{area.route}", kwargs={"workspace": slug})
         sections[area.section].append(NavItem(area, url, current is not None and area == current))
     return sections
 
@@ -52,7 +52,7 @@ def _switcher(request: HttpRequest, current: Area | None) -> list[tuple[str, lis
         targets = []
         for m in members:
             # Land on the overview where the other role may not open this area.
-            area_key = current.key if current and m.allows(current.permission) else "overview"
+            area_key = current.route if current and m.allows(current.permission) else "overview"
             targets.append(
                 SwitchTarget(
                     name=m.workspace.name,

@@ -17,6 +17,12 @@ class Area:
     icon: str  # file name (without .svg) in static/console/icons/
     permission: Permission
     section: str = "main"
+    # The URL name of the area's first page when it is not the key itself.
+    url_name: str = ""
+
+    @property
+    def route(self) -> str:
+        return self.url_name or self.key
 
 
 AREAS: tuple[Area, ...] = (
@@ -25,6 +31,7 @@ AREAS: tuple[Area, ...] = (
     Area("contacts", _("Contacts"), "contacts", Permission.VIEW),
     Area("segments", _("Segments"), "contacts", Permission.VIEW),
     Area("imports", _("Import"), "content", Permission.VIEW),
+    Area("privacy", _("Privacy"), "audit", Permission.EXPORT_DATA, url_name="privacy_requests"),
     Area("content", _("Content"), "content", Permission.VIEW),
     Area("livecodes", _("Live codes"), "growth", Permission.VIEW),
     Area("personas", _("Personas"), "community", Permission.VIEW),

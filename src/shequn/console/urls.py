@@ -12,7 +12,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("", home.workspace_home, name="workspace_home"),
     path("overview/", home.overview, name="overview"),
     path("inbox/", include("shequn.inbox.urls")),
-    path("contacts/", areas.contacts, name="contacts"),
+    path("contacts/", include("shequn.contacts.urls")),
     path("privacy/", include("shequn.privacy.urls")),
     path("imports/", include("shequn.imports.urls")),
     path("segments/", include("shequn.segments.urls")),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from shequn.contacts.attributes import age_in_months, display_value
@@ -18,6 +18,8 @@ from shequn.contacts.models import (
     ContactEvent,
     ContactMerge,
     ContactTag,
+    Follower,
+    GroupMembership,
     Identity,
     SyncRun,
     Tag,
@@ -34,6 +36,11 @@ __all__ = [
     "contacts",
     "contacts_with_age_months_between",
     "contacts_with_tag",
+    "filter_contacts",
+    "follows_of",
+    "group_memberships_of",
+    "identities_of",
+    "latest_sync_run",
     "merges_of",
     "search_contacts",
     "sync_runs",
@@ -42,6 +49,14 @@ __all__ = [
     "tags_with_counts",
     "timeline",
 ]
+
+CONTACT_SORTS = {
+    "name": ("display_name", "nickname", "id"),
+    "lifecycle": ("lifecycle_stage", "id"),
+    "first_touch": ("first_touch_at", "id"),
+    "last_touch": ("last_touch_at", "id"),
+    "created": ("created_at", "id"),
+}
 
 
 def contacts() -> QuerySet[Contact]:
@@ -175,3 +190,61 @@ def auto_tag_rules() -> QuerySet[AutoTagRule]:
 
 def sync_runs() -> QuerySet[SyncRun]:
     return SyncRun.objects.order_by("-started_at", "-id")
+
+
+def filter_contacts(
+    q: str = "",
+    *,
+    tag: Tag | None = None,
+    source_channel: str = "",
+    lifecycle: str = "",
+    sort: str = "-created",
+) -> QuerySet[Contact]:
+    """The console's contact list: text over names, remark and every identity value; a tag; the
+    first-touch channel ("oa", "wecom" or one channel's ref, as the segments' `source_channel`);
+    a lifecycle stage; sorted by one of `CONTACT_SORTS` ("-" first for descending)."""
+    found = contacts()
+    text = q.strip()
+    if text:
+        found = found.filter(
+            Q(display_name__icontains=text)
+            | Q(nickname__icontains=text)
+            | Q(remark__icontains=text)
+            | Q(pk__in=Identity.objects.filter(value=text).values("contact_id"))
+        )
+    if tag is not None:
+        found = found.filter(pk__in=ContactTag.objects.filter(tag=tag).values("contact_id"))
+    if source_channel:
+        found = found.filter(
+            Q(first_touch_channel=source_channel)
+            if ":" in source_channel
+            else Q(first_touch_channel__startswith=f"{source_channel}:")
+        )
+    if lifecycle:
+        found = found.filter(lifecycle_stage=lifecycle)
+    descending = sort.startswith("-")
+    fields = CONTACT_SORTS.get(sort.lstrip("-"), CONTACT_SORTS["created"])
+    return found.order_by(*(f"-{f}" if descending else f for f in fields))
+
+
+def identities_of(contact: Contact) -> QuerySet[Identity]:
+    return Identity.objects.filter(contact=contact).order_by("kind", "channel_ref", "value")
+
+
+def follows_of(contact: Contact) -> QuerySet[Follower]:
+    return Follower.objects.filter(contact=contact).select_related("account").order_by("account_id")
+
+
+def group_memberships_of(contact: Contact) -> QuerySet[GroupMembership]:
+    return (
+        GroupMembership.objects.filter(contact=contact)
+        .select_related("group")
+        .order_by(F("left_at").asc(nulls_first=True), "-joined_at")
+    )
+
+
+def latest_sync_run(account_id: int) -> SyncRun | None:
+    run: SyncRun | None = (
+        SyncRun.objects.filter(account_id=account_id).order_by("-started_at", "-id").first()
+    )
+    return run

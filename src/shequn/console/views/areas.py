@@ -62,7 +62,6 @@ def _area_view(key: str) -> View:
 
 
 inbox = _area_view("inbox")
-contacts = _area_view("contacts")
 content = _area_view("content")
 analytics = _area_view("analytics")
 channels = _area_view("channels")
