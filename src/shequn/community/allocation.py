@@ -105,6 +105,10 @@ class PoolAllocator:
         ]
         return [key for _, key in heapq.nsmallest(limit, valid)]
 
+    def oldest(self) -> str | None:
+        """The first group of the filling order."""
+        return next(iter(self._order), None)
+
     def newest(self, limit: int = MAX_WAY_GROUPS) -> list[str]:
         return [k for k, _ in sorted(self._order.items(), key=lambda kv: kv[1])[-limit:]]
 
