@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -94,7 +95,11 @@ def _assign(campaign: RewardCampaign, values: dict[str, Any]) -> list[str]:
     for name, value in values.items():
         if name not in CAMPAIGN_FIELDS:
             raise TypeError(f"unknown campaign field {name!r}")
-        if getattr(campaign, name) != value:
+        try:
+            current = getattr(campaign, name)
+        except ObjectDoesNotExist:  # a new campaign has no merchant or pool yet
+            current = None
+        if current != value:
             setattr(campaign, name, value)
             changed.append(name)
     return changed
