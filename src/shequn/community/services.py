@@ -137,6 +137,11 @@ def invitation_for(contact: Contact, pool: GroupPool) -> Invitation:
     )
 
 
+def refresh_join_way(pool: GroupPool) -> JoinWay:
+    """Create the pool's join way or point it at the groups with room (raises PoolUnavailable)."""
+    return join_ways.ensure_join_way(pool)
+
+
 def _open_today(pool: GroupPool) -> bool:
     if not pool.active:
         return False
@@ -261,6 +266,7 @@ __all__ = [
     "questionnaire_token",
     "questionnaire_url",
     "refresh_group",
+    "refresh_join_way",
     "remove_group_from_pool",
     "route",
     "save_questionnaire",
