@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from shequn.channels.models import WeComCorp
@@ -87,7 +87,7 @@ def persona_of_userid(corp: WeComCorp, userid: str) -> Persona | None:
 def customers_of(staff: StaffAccount) -> QuerySet[StaffCustomer]:
     """Current customers first, newest first."""
     return StaffCustomer.objects.filter(staff=staff).order_by(
-        "-removed_at__isnull", "-added_at", "-id"
+        F("removed_at").desc(nulls_first=True), "-added_at", "-id"
     )
 
 
