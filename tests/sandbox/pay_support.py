@@ -67,7 +67,7 @@ class Merchant:
             base_url="http://sandbox.test",
             transport=httpx.ASGITransport(app=app),
             max_attempts=1,
-            now=self.sandbox.now,
+            now=self.sandbox.wall_now,  # transport stamps follow the wall clock
         )
         self.transfers = TransferClient(self.pay)
 
@@ -88,7 +88,7 @@ class Merchant:
         return TransferBillRequest(**values)
 
     def notification(self, headers: dict[str, str], body: bytes) -> Notification:
-        verifier = ResponseVerifier(self.keys, now=self.sandbox.now)
+        verifier = ResponseVerifier(self.keys, now=self.sandbox.wall_now)
         return parse_notification(
             headers, body, verifier=verifier, api_v3_key=self.doc["api_v3_key"]
         )

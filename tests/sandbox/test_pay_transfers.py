@@ -59,7 +59,7 @@ async def test_forged_request_signature_is_rejected(
         base_url="http://sandbox.test",
         transport=httpx.ASGITransport(app=app),
         max_attempts=1,
-        now=sandbox.now,
+        now=sandbox.wall_now,
     )
     with pytest.raises(PayPermanentError) as refused:
         await forged.request("GET", f"{PATH}/out-bill-no/B1")
@@ -74,7 +74,7 @@ async def test_forged_request_signature_is_rejected(
         serial_no=merchant.doc["merchant_serial"],
         method="GET",
         canonical_url=f"{PATH}/out-bill-no/B1",
-        timestamp=int(sandbox.now()) - 3600,
+        timestamp=int(sandbox.wall_now()) - 3600,
     )
     r = await client.get(f"{PATH}/out-bill-no/B1", headers={"Authorization": stale})
     assert r.status_code == 401
@@ -231,7 +231,7 @@ async def _signed_post(merchant: Merchant, body: dict[str, Any]) -> httpx.Respon
         method="POST",
         canonical_url=PATH,
         body=raw,
-        timestamp=int(merchant.sandbox.now()),
+        timestamp=int(merchant.sandbox.wall_now()),
     )
     return await merchant.http.post(
         PATH, content=raw, headers={"Authorization": auth, "Content-Type": "application/json"}
@@ -251,7 +251,7 @@ async def test_certificate_mode_serves_v3_certificates(make_merchant: Any, app: 
         base_url="http://sandbox.test",
         transport=httpx.ASGITransport(app=app),
         max_attempts=1,
-        now=merchant.sandbox.now,
+        now=merchant.sandbox.wall_now,
     )
     got = await download_certificates(fresh, merchant.doc["api_v3_key"], bootstrap=True)
     assert [c.serial_no for c in got] == [merchant.doc["platform_serial"]]

@@ -27,7 +27,16 @@ class Sandbox:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> float:
+        """Business time: the virtual clock."""
         return self.clock.now()
+
+    def deadline_now(self) -> float:
+        """Protocol deadlines (token and code lifetimes): virtual or wall, see `clock.py`."""
+        return self.clock.deadline_now()
+
+    def wall_now(self) -> float:
+        """Transport stamps (envelope timestamps, Pay signatures): always the wall clock."""
+        return self.clock.wall_now()
 
     def reset(self) -> None:
         """Forget everything: accounts, customers, tokens, counters, outbox, logs, faults."""

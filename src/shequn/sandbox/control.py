@@ -89,7 +89,14 @@ async def clock(request: Request) -> Any:
             sandbox.clock.advance(float(body["advance"]))
         if "speed" in body:
             sandbox.clock.set_speed(float(body["speed"]))
-    return {"now": sandbox.clock.now(), "speed": sandbox.clock.speed}
+        if "deadlines" in body:
+            sandbox.clock.set_deadlines(body["deadlines"])
+    return {
+        "now": sandbox.clock.now(),
+        "speed": sandbox.clock.speed,
+        "deadlines": sandbox.clock.deadlines,
+        "wall": sandbox.clock.wall_now(),
+    }
 
 
 async def account_list(request: Request) -> Any:

@@ -86,6 +86,9 @@ class Call:
     def now(self) -> float:
         return self.sandbox.now()
 
+    def deadline_now(self) -> float:
+        return self.sandbox.deadline_now()
+
     def json(self) -> dict[str, Any]:
         """The JSON body; 44002 when empty, 40033 for \\uXXXX escapes, 47001 when unparsable."""
         if self._json is not None:

@@ -59,7 +59,8 @@ def store_media(
         "size": len(content),
         "created_at": int(now),
         "permanent": permanent,
-        "expire_at": None if permanent else now + TEMP_LIFETIME,
+        # Three days, a protocol deadline: the product caches media ids on its own clock.
+        "expire_at": None if permanent else sandbox.deadline_now() + TEMP_LIFETIME,
         **(extra or {}),
     }
     sandbox.store.put(MEDIA, appid, media_id, doc)
@@ -73,7 +74,7 @@ def find_media(
     doc = sandbox.store.get(MEDIA, appid, media_id)
     if doc is None:
         raise ApiError(40007)
-    if doc.get("expire_at") and doc["expire_at"] <= sandbox.now():
+    if doc.get("expire_at") and doc["expire_at"] <= sandbox.deadline_now():
         raise ApiError(40007)
     if permanent is not None and bool(doc["permanent"]) != permanent:
         raise ApiError(40007)

@@ -85,7 +85,7 @@ async def authorize(request: Request) -> Response:
             "appid": account["appid"],
             "openid": openid,
             "scope": scope,
-            "expires_at": sandbox.now() + CODE_LIFETIME,
+            "expires_at": sandbox.deadline_now() + CODE_LIFETIME,
             "used": False,
         },
     )
@@ -114,7 +114,7 @@ def _app(call: Call, *, with_secret: bool) -> Doc:
 
 
 def _issue(call: Call, appid: str, openid: str, scope: str, refresh: str | None = None) -> Doc:
-    now = call.now()
+    now = call.deadline_now()  # code and token lifetimes are protocol deadlines
     store = call.sandbox.store
     token = ids.access_token()
     store.put(
@@ -163,7 +163,7 @@ async def access_token(call: Call) -> dict[str, Any]:
         raise ApiError(40029)
     if doc["used"]:
         raise ApiError(40163)
-    if call.now() >= doc["expires_at"]:
+    if call.deadline_now() >= doc["expires_at"]:
         raise ApiError(42003)
     doc["used"] = True
     store.put(CODE, "", code, doc)
@@ -179,7 +179,7 @@ async def refresh(call: Call) -> dict[str, Any]:
     doc = call.sandbox.store.get(SNS_REFRESH, "", token)
     if doc is None or doc["appid"] != account["appid"]:
         raise ApiError(40030)
-    if call.now() >= doc["expires_at"]:
+    if call.deadline_now() >= doc["expires_at"]:
         raise ApiError(42002)
     return _issue(call, account["appid"], doc["openid"], doc["scope"], refresh=token)
 
@@ -191,7 +191,7 @@ def _user_token(call: Call) -> Doc:
     doc = call.sandbox.store.get(SNS_TOKEN, "", token)
     if doc is None:
         raise ApiError(40001)
-    if call.now() >= doc["expires_at"]:
+    if call.deadline_now() >= doc["expires_at"]:
         raise ApiError(42001)
     if call.query.get("openid") != doc["openid"]:
         raise ApiError(40003)

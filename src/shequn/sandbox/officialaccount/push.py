@@ -72,7 +72,7 @@ class OfficialAccountChannel:
         if account is None or not account.get("callback_url"):
             return None
         packet = data["packet"]
-        timestamp = str(int(sandbox.now()))
+        timestamp = str(int(sandbox.wall_now()))  # transport stamp: the wall clock
         nonce = ids.nonce()
         params = {
             "signature": _sign(account["token"], timestamp, nonce),

@@ -78,7 +78,7 @@ async def get_token(call: Call) -> dict[str, Any]:
         raise ApiError(40002)
     account = _check_credentials(call, call.query.get("appid"), call.query.get("secret"))
     _charge(call, account, "/cgi-bin/token")
-    now = call.now()
+    now = call.deadline_now()  # token lifetimes are protocol deadlines
     store = call.sandbox.store
     with store.transaction():
         for old in _tokens(call.sandbox, account["appid"], "plain"):
@@ -99,7 +99,7 @@ async def get_stable_token(call: Call) -> dict[str, Any]:
     account = _check_credentials(call, body.get("appid"), body.get("secret"))
     _charge(call, account, "/cgi-bin/stable_token")
     force = bool(body.get("force_refresh", False))
-    now = call.now()
+    now = call.deadline_now()  # token lifetimes are protocol deadlines
     store = call.sandbox.store
     appid = account["appid"]
     with store.transaction():
@@ -110,7 +110,7 @@ async def get_stable_token(call: Call) -> dict[str, Any]:
             if current is not None and last_force and now - last_force < STABLE_FORCE_SPACING:
                 # Too soon after the last forced refresh: WeChat does not refresh.
                 return _stable_answer(current, now)
-            day = shanghai_day(now)
+            day = shanghai_day(call.now())  # quota days are business time
             if store.counter(f"stable_force:{appid}", "force", day) >= STABLE_FORCE_PER_DAY:
                 raise ApiError(45009)
             store.incr(f"stable_force:{appid}", "force", day)
@@ -137,7 +137,7 @@ async def oa_access_token(call: Call) -> Doc:
     if not _TOKEN_SHAPE.match(token):
         raise ApiError(40014)
     doc = call.sandbox.store.get(TOKEN, "", token)
-    now = call.now()
+    now = call.deadline_now()  # token lifetimes are protocol deadlines
     if doc is None:
         raise ApiError(40001)
     if now >= doc["expires_at"]:

@@ -100,7 +100,7 @@ class PayChannel:
             # Retries repeat the same notification id, as Pay does.
             notification_id=f"EV-{bill['transfer_bill_no']}",
             create_time=dt.datetime.fromtimestamp(now, dt.UTC),
-            timestamp=int(now),
+            timestamp=int(sandbox.wall_now()),  # transport stamp; create_time is business time
         )
         return Prepared(url=url, content=signed.body, headers=signed.headers)
 

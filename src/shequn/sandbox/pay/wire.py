@@ -73,7 +73,7 @@ def signed(sandbox: Sandbox, merchant: Doc | None, status: int, body: bytes) -> 
                 platform_key(merchant),
                 merchant["platform_serial"],
                 body,
-                timestamp=int(sandbox.now()),
+                timestamp=int(sandbox.wall_now()),  # transport stamp
             )
         )
     return Response(body, status_code=status, headers=headers)
@@ -102,7 +102,7 @@ def _authenticate(sandbox: Sandbox, request: Request, body: bytes) -> Doc:
             canonical_url=canonical,
             body=body,
             merchant_public_key=load_public_key(merchant["merchant_public_key"]),
-            now=sandbox.now,
+            now=sandbox.wall_now,  # the ±5 min window is against the real time
         )
     except InvalidSignature as exc:
         raise PayApiError(401, "SIGN_ERROR", "签名错误，请检查后再试", merchant) from exc

@@ -56,7 +56,7 @@ class WeComChannel:
             return None
         plain = render_xml(data["packet"])
         encrypted = crypto(corp).encrypt(plain.encode("utf-8"))
-        timestamp = str(int(sandbox.now()))
+        timestamp = str(int(sandbox.wall_now()))  # transport stamp: the wall clock
         nonce = ids.nonce()
         envelope = render_xml(
             {"ToUserName": corp["corpid"], "AgentID": str(corp["agentid"]), "Encrypt": encrypted}
@@ -94,7 +94,7 @@ async def verify_callback_url(sandbox: Sandbox, corp: Doc, url: str) -> tuple[bo
     """
     echo = secrets.token_hex(8)
     encrypted = crypto(corp).encrypt(echo.encode("ascii"))
-    timestamp = str(int(sandbox.now()))
+    timestamp = str(int(sandbox.wall_now()))  # transport stamp: the wall clock
     nonce = ids.nonce()
     params = {
         "msg_signature": crypto(corp).signature_for(timestamp, nonce, encrypted),

@@ -44,7 +44,7 @@ async def gettoken(call: Call) -> dict[str, Any]:
         raise wecom_error(40013, corpid)
     if not hmac.compare_digest(str(corp["secret"]).encode(), str(secret).encode()):
         raise wecom_error(40001)
-    now = call.now()
+    now = call.deadline_now()  # token lifetimes are protocol deadlines
     store = call.sandbox.store
     with store.transaction():
         token = _live_token(call.sandbox, corpid, now)
@@ -92,7 +92,7 @@ async def wecom_access_token(call: Call) -> Doc:
     doc = _find_token(call.sandbox, token)
     if doc is None or doc.get("revoked"):
         raise wecom_error(40014)
-    if call.now() >= doc["expires_at"]:
+    if call.deadline_now() >= doc["expires_at"]:
         raise wecom_error(42001)
     corp = get_corp(call.sandbox, doc["corpid"])
     if corp is None:

@@ -1,5 +1,6 @@
 """send_welcome_msg (B.6): the WelcomeCode of an add_external_contact event, valid for 20 seconds
-on the sandbox clock and usable once (41049 missing, 41050 unknown or expired, 41051 used).
+(a protocol deadline: the sandbox clock, or the wall clock with `deadlines="wall"`) and usable
+once (41049 missing, 41050 unknown or expired, 41051 used).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def issue_code(sandbox: Sandbox, corpid: str, *, userid: str, external_userid: s
         "code": code,
         "userid": userid,
         "external_userid": external_userid,
-        "expires_at": sandbox.now() + LIFETIME,
+        "expires_at": sandbox.deadline_now() + LIFETIME,
         "used": False,
     }
     sandbox.store.put(WELCOME, corpid, code, doc)
@@ -45,7 +46,7 @@ async def send_welcome_msg(call: Call) -> dict[str, Any]:
     store = call.sandbox.store
     with store.transaction():
         doc = store.get(WELCOME, corpid, str(code))
-        if doc is None or call.now() >= doc["expires_at"]:
+        if doc is None or call.deadline_now() >= doc["expires_at"]:
             raise wecom_error(41050)
         if doc["used"]:
             raise wecom_error(41051)
