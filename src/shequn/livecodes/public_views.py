@@ -17,8 +17,8 @@ def _code(token: str) -> LiveCode:
     if not 10 <= len(token) <= 40:
         raise Http404
     with dangerously_no_tenant_scope():
-        # unscoped: the public token is the capability; it names one code in one workspace
-        code = (
+        code: LiveCode | None = (
+            # unscoped: the public token is the capability; it names one code in one workspace
             LiveCode.objects.unscoped()
             .select_related("campaign", "tenant")
             .filter(token=token, status=LiveCode.Status.ACTIVE, campaign__active=True)
