@@ -153,6 +153,9 @@ def rule_for(matcher: Matcher, message: Any) -> CompiledRule | None:
     msg_type = str(getattr(message, "msg_type", "")).lower()
     if msg_type == "event":
         event = str(getattr(message, "event", "")).lower()
+        if event == "click":
+            # A menu button answered by an auto-reply: its key is one of the rule's keywords.
+            return matcher.keyword_match(str(getattr(message, "event_key", "") or ""))
         return matcher.follow if event == "subscribe" else None
     if msg_type == "text":
         return matcher.match(str(getattr(message, "content", "")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from django import forms
@@ -90,34 +89,22 @@ class MenuForm(forms.Form):
     account = forms.ChoiceField(label=_("Official account"))
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Menu.Kind.choices)
-    tag_id = forms.CharField(label=_("Tag ID"), required=False, max_length=20)
+    tag_id = forms.CharField(
+        label=_("Follower tag"),
+        required=False,
+        max_length=20,
+        help_text=_("The official account's tag ID; followers with this tag see the menu."),
+    )
     client_platform_type = forms.ChoiceField(
-        label=_("Platform"),
+        label=_("Phone platform"),
         required=False,
         choices=[("", _("Any")), *PLATFORM_TYPES.items()],
-    )
-    buttons = forms.CharField(
-        label=_("Buttons (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 16, "class": "mono", "spellcheck": "false"}),
-        help_text=_(
-            'WeChat\'s button format, e.g. [{"type": "click", "name": "News", "key": "NEWS"}, '
-            '{"name": "More", "sub_button": [{"type": "view", "name": "Shop", '
-            '"url": "https://example.com"}]}]'
-        ),
     )
 
     def __init__(self, *args: Any, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         account_field = cast(forms.ChoiceField, self.fields["account"])
         account_field.choices = [(str(a.uid), a.name) for a in accounts]
-
-    def clean_buttons(self) -> Any:
-        try:
-            return json.loads(self.cleaned_data["buttons"])
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("This is not valid JSON: %(error)s") % {"error": exc}
-            ) from exc
 
 
 class CannedForm(forms.Form):

@@ -73,6 +73,8 @@ def on_menu_event(ctx: HandlerContext) -> None:
         data=data,
         opens="event",
     )
+    if m.event.lower() == "click":
+        services.auto_reply(ctx.event, ctx.channel, m)
 
 
 for _event in MENU_EVENTS:

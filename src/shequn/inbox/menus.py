@@ -92,15 +92,35 @@ def menu_error_message(errcode: int, errmsg: str = "") -> str:
 
 
 class MenuInvalid(ValueError):
-    """The menu breaks a WeChat limit; `problems` are translated sentences for the operator."""
+    """The menu breaks a WeChat limit; `problems` are translated sentences for the operator.
 
-    def __init__(self, problems: list[str]) -> None:
+    `fields` maps where each problem is ("0.name", "1.2.url", or "" for the whole menu) to its
+    sentences, so an editor can show them next to the field.
+    """
+
+    def __init__(self, problems: list[str], fields: dict[str, list[str]] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.fields = fields or {"": list(problems)}
 
 
-def _nbytes(value: Any) -> int:
+class _Problems:
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, path: str, field: str, sentence: str) -> None:
+        self.sentences.append(sentence)
+        key = f"{path}.{field}" if path and field else path or field
+        self.fields.setdefault(key, []).append(sentence)
+
+
+def nbytes(value: Any) -> int:
+    """Length in UTF-8 bytes, as WeChat counts names, keys and URLs (a Chinese character is 3)."""
     return len(str(value or "").encode("utf-8"))
+
+
+_nbytes = nbytes
 
 
 def _label(index: int, sub: int | None) -> str:
@@ -109,96 +129,127 @@ def _label(index: int, sub: int | None) -> str:
     return _("Button %(n)s.%(m)s") % {"n": index + 1, "m": sub + 1}
 
 
-def _check_action(button: Mapping[str, Any], where: str, problems: list[str]) -> None:
+def _check_action(button: Mapping[str, Any], where: str, path: str, problems: _Problems) -> None:
     kind = button.get("type")
     if kind not in BUTTON_TYPES:
-        problems.append(_("%(where)s: choose a button type.") % {"where": where})
+        problems.add(path, "type", _("%(where)s: choose a button type.") % {"where": where})
         return
     if kind in KEY_TYPES:
         key = button.get("key")
         if not key:
-            problems.append(_("%(where)s: a key is required.") % {"where": where})
+            problems.add(path, "key", _("%(where)s: a key is required.") % {"where": where})
         elif _nbytes(key) > KEY_BYTES:
-            problems.append(
+            problems.add(
+                path,
+                "key",
                 _("%(where)s: the key is %(size)s bytes; at most %(limit)s.")
-                % {"where": where, "size": _nbytes(key), "limit": KEY_BYTES}
+                % {"where": where, "size": _nbytes(key), "limit": KEY_BYTES},
             )
     if kind in ("view", "miniprogram"):
         url = str(button.get("url") or "")
         if not url.startswith(("http://", "https://")):
-            problems.append(
-                _("%(where)s: a web address starting with https:// is required.") % {"where": where}
+            problems.add(
+                path,
+                "url",
+                _("%(where)s: a web address starting with https:// is required.")
+                % {"where": where},
             )
         elif _nbytes(url) > URL_BYTES:
-            problems.append(
+            problems.add(
+                path,
+                "url",
                 _("%(where)s: the address is %(size)s bytes; at most %(limit)s.")
-                % {"where": where, "size": _nbytes(url), "limit": URL_BYTES}
+                % {"where": where, "size": _nbytes(url), "limit": URL_BYTES},
             )
-    if kind == "miniprogram" and not (button.get("appid") and button.get("pagepath")):
-        problems.append(
-            _("%(where)s: a mini program needs its AppID and page path.") % {"where": where}
+    if kind == "miniprogram" and not button.get("appid"):
+        problems.add(
+            path,
+            "appid",
+            _("%(where)s: a mini program needs its AppID and page path.") % {"where": where},
+        )
+    elif kind == "miniprogram" and not button.get("pagepath"):
+        problems.add(
+            path,
+            "pagepath",
+            _("%(where)s: a mini program needs its AppID and page path.") % {"where": where},
         )
     if kind == "media_id" and not button.get("media_id"):
-        problems.append(_("%(where)s: a media ID is required.") % {"where": where})
+        problems.add(path, "media_id", _("%(where)s: a media ID is required.") % {"where": where})
     if kind in ("article_id", "article_view_limited") and not button.get("article_id"):
-        problems.append(_("%(where)s: an article ID is required.") % {"where": where})
+        problems.add(
+            path, "article_id", _("%(where)s: an article ID is required.") % {"where": where}
+        )
 
 
-def _check_name(button: Mapping[str, Any], where: str, limit: int, problems: list[str]) -> None:
+def _check_name(
+    button: Mapping[str, Any], where: str, path: str, limit: int, problems: _Problems
+) -> None:
     name = button.get("name")
     if not name:
-        problems.append(_("%(where)s: a name is required.") % {"where": where})
+        problems.add(path, "name", _("%(where)s: a name is required.") % {"where": where})
     elif _nbytes(name) > limit:
-        problems.append(
+        problems.add(
+            path,
+            "name",
             _(
                 "%(where)s: the name is %(size)s bytes; at most %(limit)s "
                 "(about %(chars)s Chinese characters)."
             )
-            % {"where": where, "size": _nbytes(name), "limit": limit, "chars": limit // 3}
+            % {"where": where, "size": _nbytes(name), "limit": limit, "chars": limit // 3},
         )
 
 
 def validate_buttons(buttons: Any) -> list[dict[str, Any]]:
     """The buttons, cleaned of empty fields; MenuInvalid listing every broken limit."""
-    problems: list[str] = []
+    problems = _Problems()
     if not isinstance(buttons, list) or not buttons:
         raise MenuInvalid([_("A menu needs at least one button.")])
     if len(buttons) > MAX_TOP:
-        problems.append(
+        problems.add(
+            "",
+            "",
             _("A menu has at most %(limit)s top-level buttons; this one has %(count)s.")
-            % {"limit": MAX_TOP, "count": len(buttons)}
+            % {"limit": MAX_TOP, "count": len(buttons)},
         )
     for i, button in enumerate(buttons):
-        where = _label(i, None)
+        where, path = _label(i, None), str(i)
         if not isinstance(button, dict):
-            problems.append(_("%(where)s is not a button.") % {"where": where})
+            problems.add(path, "", _("%(where)s is not a button.") % {"where": where})
             continue
-        _check_name(button, where, TOP_NAME_BYTES, problems)
+        _check_name(button, where, path, TOP_NAME_BYTES, problems)
         subs = button.get("sub_button")
         if subs:
             if not isinstance(subs, list):
-                problems.append(_("%(where)s: sub-buttons must be a list.") % {"where": where})
+                problems.add(
+                    path, "", _("%(where)s: sub-buttons must be a list.") % {"where": where}
+                )
                 continue
             if len(subs) > MAX_SUB:
-                problems.append(
+                problems.add(
+                    path,
+                    "",
                     _("%(where)s has %(count)s sub-buttons; at most %(limit)s.")
-                    % {"where": where, "count": len(subs), "limit": MAX_SUB}
+                    % {"where": where, "count": len(subs), "limit": MAX_SUB},
                 )
             for j, sub in enumerate(subs):
-                sub_where = _label(i, j)
+                sub_where, sub_path = _label(i, j), f"{i}.{j}"
                 if not isinstance(sub, dict):
-                    problems.append(_("%(where)s is not a button.") % {"where": sub_where})
+                    problems.add(
+                        sub_path, "", _("%(where)s is not a button.") % {"where": sub_where}
+                    )
                     continue
                 if sub.get("sub_button"):
-                    problems.append(
-                        _("%(where)s: sub-buttons cannot have sub-buttons.") % {"where": sub_where}
+                    problems.add(
+                        sub_path,
+                        "",
+                        _("%(where)s: sub-buttons cannot have sub-buttons.") % {"where": sub_where},
                     )
-                _check_name(sub, sub_where, SUB_NAME_BYTES, problems)
-                _check_action(sub, sub_where, problems)
+                _check_name(sub, sub_where, sub_path, SUB_NAME_BYTES, problems)
+                _check_action(sub, sub_where, sub_path, problems)
         else:
-            _check_action(button, where, problems)
-    if problems:
-        raise MenuInvalid(problems)
+            _check_action(button, where, path, problems)
+    if problems.sentences:
+        raise MenuInvalid(problems.sentences, problems.fields)
     return [_clean(b) for b in buttons]
 
 

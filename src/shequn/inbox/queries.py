@@ -55,3 +55,13 @@ def canned_replies() -> QuerySet[CannedReply]:
 
 def menus_of(account: Any) -> QuerySet[Menu]:
     return Menu.objects.filter(account=account).order_by("kind", "name")
+
+
+def keyword_rules_of(account: Any) -> QuerySet[AutoReplyRule]:
+    """Enabled keyword rules a menu click can trigger (exact or contains: a key can match)."""
+    return AutoReplyRule.objects.filter(
+        account=account,
+        trigger=AutoReplyRule.Trigger.KEYWORD,
+        enabled=True,
+        match_kind__in=[AutoReplyRule.MatchKind.EXACT, AutoReplyRule.MatchKind.CONTAINS],
+    ).order_by("priority", "id")
