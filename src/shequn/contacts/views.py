@@ -318,6 +318,10 @@ def contact_edit(request: HttpRequest, workspace: str, uid: object) -> HttpRespo
     return _back(workspace, contact)
 
 
+class _KeepNothing(Exception):
+    """Raised to roll back every attribute of a form that had an invalid one."""
+
+
 @require_POST
 @workspace_view(permission=Permission.OPERATE)
 def contact_attributes(request: HttpRequest, workspace: str, uid: object) -> HttpResponse:
@@ -325,18 +329,21 @@ def contact_attributes(request: HttpRequest, workspace: str, uid: object) -> Htt
     contact = _live(uid)
     errors: dict[str, str] = {}
     submitted: dict[str, str] = {}
-    for definition in queries.attribute_definitions():
-        name = f"attr_{definition.key}"
-        if name not in request.POST:
-            continue
-        submitted[definition.key] = value = request.POST.get(name, "")
-        try:
-            with transaction.atomic():
-                services.set_attribute(contact, definition, value)
-        except services.AttributeValueError as exc:
-            errors[definition.key] = str(exc)
-    if errors:
-        transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            for definition in queries.attribute_definitions():
+                name = f"attr_{definition.key}"
+                if name not in request.POST:
+                    continue
+                submitted[definition.key] = value = request.POST.get(name, "")
+                try:
+                    with transaction.atomic():
+                        services.set_attribute(contact, definition, value)
+                except services.AttributeValueError as exc:
+                    errors[definition.key] = str(exc)
+            if errors:
+                raise _KeepNothing
+    except _KeepNothing:
         return _profile(
             request, contact, attribute_errors=errors, attribute_input=submitted, status=422
         )
