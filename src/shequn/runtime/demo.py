@@ -2,7 +2,9 @@
 
 Processes: the web process, a worker, and one WeChat sandbox per demo brand. The two brands'
 official accounts and WeCom corps are connected to their sandboxes exactly as an operator would
-connect real WeChat; each sandbox holds its brand's simulated customers.
+connect real WeChat; each sandbox holds its brand's simulated customers, who first live through
+three weeks of history as fast as the product keeps up, then on, an hour every five seconds
+(`demo_story.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 BRANDS = [("sakura-cosmetics", "demo-cosmetics"), ("hoshi-baby", "demo-baby")]
+PROGRESS_SECONDS = 5.0
 
 
 def _free(port: int) -> bool:
@@ -75,27 +78,45 @@ def demo(argv: list[str]) -> int:
 
     shequn = [sys.executable, "-m", "shequn.cli"]
     env = dict(os.environ)
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(exist_ok=True)
+
+    def start(name: str, *command: str) -> subprocess.Popen[bytes]:
+        # Each process writes to its own log file, so the terminal shows the demo's progress.
+        log = (log_dir / f"{name}.log").open("ab")
+        return subprocess.Popen([*shequn, *command], env=env, stdout=log, stderr=subprocess.STDOUT)
+
     procs: list[subprocess.Popen[bytes]] = [
-        subprocess.Popen([*shequn, "serve", "--port", str(args.port), "--workers", "2"], env=env),
-        subprocess.Popen([*shequn, "worker"], env=env),
+        start("web", "serve", "--port", str(args.port), "--workers", "2"),
+        start("worker", "worker"),
     ]
     for (_, scenario), port in zip(BRANDS, sandbox_ports, strict=True):
         state = data_dir / f"sandbox-{scenario}.sqlite3"
         procs.append(
-            subprocess.Popen(
-                [*shequn, "sandbox", "--port", str(port), "--state", str(state)], env=env
-            )
+            start(f"sandbox-{scenario}", "sandbox", "--port", str(port), "--state", str(state))
         )
 
     if not all(_wait_port(port) for port in (args.port, *sandbox_ports)):
-        print("A process did not start; see the messages above.", file=sys.stderr)
+        print(f"A process did not start; see the logs in {log_dir}.", file=sys.stderr)
         _stop(procs)
         return 1
+    from shequn.runtime.demo_story import Story, product_counts
+
+    story = Story(
+        data_dir,
+        [
+            (scenario, f"http://127.0.0.1:{port}")
+            for (_, scenario), port in zip(BRANDS, sandbox_ports, strict=True)
+        ],
+    )
     try:
+        story.set_clocks()
         for (slug, scenario), port in zip(BRANDS, sandbox_ports, strict=True):
             connect_brand(Brand(slug, scenario, f"http://127.0.0.1:{port}"), console_url)
+        story.start()
     except Exception as exc:  # noqa: BLE001 - any failure here is shown, then everything stops
         print(f"Connecting the demo brands to their sandboxes failed: {exc}", file=sys.stderr)
+        story.pause()
         _stop(procs)
         return 1
 
@@ -105,7 +126,8 @@ def demo(argv: list[str]) -> int:
         print(f"  sign in as {spec.email:<28} password {DEMO_PASSWORD}   ({spec.language})")
     for ws, port in zip(workspaces, sandbox_ports, strict=True):
         print(f"  {ws.name}: act as one of its customers at http://127.0.0.1:{port}/phone/")
-    print("  The customers are loaded; letting them live on their own comes with a later release.")
+    print("  The customers first live through three weeks of history, then on: an hour every 5 s.")
+    print(f"  Logs of every process: {log_dir}")
     print("  Press Ctrl-C to stop every process; run again to resume, --fresh to start over.")
     print("=" * 76 + "\n", flush=True)
 
@@ -117,8 +139,22 @@ def demo(argv: list[str]) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    last_line = 0.0
     while not stopping and all(p.poll() is None for p in procs):
-        time.sleep(0.5)
+        try:
+            processed, backlog = product_counts()
+            if story.backfilling():
+                story.advance(backlog)
+            else:
+                time.sleep(0.5)
+            if time.monotonic() - last_line >= PROGRESS_SECONDS:
+                last_line = time.monotonic()
+                story.refresh()
+                print(story.progress_line(processed, backlog), flush=True)
+        except Exception as exc:  # noqa: BLE001 - a hiccup of one step must not end the demo
+            print(f"demo: {exc.__class__.__name__}: {exc}", file=sys.stderr, flush=True)
+            time.sleep(1.0)
+    story.pause()
     _stop(procs)
     return 0
 
