@@ -94,6 +94,10 @@ from tests.segments import walk_factories as segments_walk_factories  # noqa: E4
 
 FACTORIES.update(segments_walk_factories.factories(Built))
 
+from tests.rewards import walk_factories as rewards_walk_factories  # noqa: E402 - ledger
+
+FACTORIES.update(rewards_walk_factories.factories(Built))
+
 # ---------------------------------------------------------------------------------------------
 # Routes that take no tenant parameter, by "namespace:name", with the reason they are safe.
 # They are still requested as B, and must not show A's data.
