@@ -31,6 +31,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "inbox.menu": "menus written by operators",
     "privacy.erasedcontact": "anonymous counts left by erasure",
     "segments.segment": "rule definitions written by operators",
+    "rewards.rewardcampaign": "campaign settings written by operators",
 }
 
 
