@@ -83,3 +83,17 @@ def test_chart_ends_on_the_newest_event_when_it_lies_ahead(world) -> None:
         [followers, *_] = build_overview(world.a.workspace.time_zone)
     assert followers.values[-1] == 1
     assert followers.days[-1] > timezone.localdate()
+
+
+def test_rewards_adds_its_payout_series(world) -> None:
+    with world.a.scope():
+        charts = {c.key: c for c in build_overview(world.a.workspace.time_zone)}
+    assert list(charts) == [
+        "followers",
+        "wecom_adds",
+        "group_joins",
+        "payouts",
+        "payout_amount",
+        "messages",
+    ]
+    assert charts["payout_amount"].shown == "¥0.00"

@@ -29,7 +29,8 @@ SHARED_KERNEL: dict[str, frozenset[str] | None] = {
     "jobs": frozenset({"tasks", "schedule"}),  # task conventions and `@periodic`
     "ingest": frozenset({"handlers"}),  # `@handles` and `HandlerContext`
     "api": frozenset({"errors", "pagination"}),  # one error format and paginator for every router
-    "console": frozenset({"navigation", "views.decorators"}),  # areas and `@workspace_view`
+    # areas, `@workspace_view`, and the overview's series registry
+    "console": frozenset({"navigation", "views.decorators", "overview"}),
 }
 # Modules of *every* app that one particular app may import: the API mounts each app's router.
 MOUNTED_BY: dict[str, frozenset[str]] = {"api": frozenset({"api"})}
