@@ -3,9 +3,11 @@ notifications settle them. Both are idempotent (events are retried, duplicated a
 
 from __future__ import annotations
 
+from shequn.community import queries as community_queries
 from shequn.contacts import services as contact_services
 from shequn.ingest.handlers import HandlerContext, handles
-from shequn.rewards import services
+from shequn.jobs.tasks import enqueue_on_commit
+from shequn.rewards import services, tasks
 
 EVENT_BILL_FINISHED = "MCHTRANSFER.BILL.FINISHED"
 
@@ -16,7 +18,12 @@ def on_group_updated(ctx: HandlerContext) -> None:
     if m.update_detail != "add_member" or not m.mem_change_list:
         return
     group = contact_services.group(ctx.channel, m.chat_id, m.created_at)
-    services.on_group_join(group, list(m.mem_change_list))
+    if community_queries.pool_of_group(group) is not None:
+        services.on_group_join(group, list(m.mem_change_list))
+        return
+    # A group a join way has just created is adopted into its pool by community's refresh, which
+    # runs after this event: look again then.
+    enqueue_on_commit(tasks.reward_joins, group.tenant_id, group.pk, list(m.mem_change_list))
 
 
 @handles("pay", EVENT_BILL_FINISHED)
