@@ -94,6 +94,18 @@ from tests.segments import walk_factories as segments_walk_factories  # noqa: E4
 
 FACTORIES.update(segments_walk_factories.factories(Built))
 
+from tests.livecodes import walk_factories as livecodes_walk_factories  # noqa: E402
+
+FACTORIES.update(livecodes_walk_factories.factories(Built))
+
+from tests.personas import walk_factories as personas_walk_factories  # noqa: E402 - staff
+
+FACTORIES.update(personas_walk_factories.factories(Built))
+
+from tests.community import walk_factories as community_walk_factories  # noqa: E402 - pools
+
+FACTORIES.update(community_walk_factories.factories(Built))
+
 from tests.rewards import walk_factories as rewards_walk_factories  # noqa: E402 - ledger
 
 FACTORIES.update(rewards_walk_factories.factories(Built))
@@ -116,6 +128,11 @@ NO_TENANT_PARAMETER: dict[str, str] = {
     "api:openapi-json": "the API's schema; no tenant data",
     "api:api-root": "API root; answers 404 in the error format",
     "api:not_found": "catch-all: unknown API paths answer 404",
+    "livecodes_public:landing": "public landing page of a live code: the random token is the "
+    "capability; the walk fills a wrong token and expects 404",
+    "livecodes_public:qr": "the landing page's QR image, by the same token",
+    "community_public:questionnaire": "public questionnaire: the signed token names the "
+    "workspace and contact; the walk fills a wrong token and expects 404",
 }
 
 
