@@ -134,6 +134,7 @@ class Chart:
     shown: str  # the headline number, formatted
     change_shown: str  # "+12.5%", "−3.0%"
     total: Number
+    total_shown: str
     baseline: float  # y of zero in the SVG
     width: int
     height: int
@@ -176,6 +177,7 @@ def _chart(series: Series, days: list[dt.date], values: dict[dt.date, Number]) -
         shown=display(current, money=series.money),
         change_shown="" if change is None else f"{'+' if change >= 0 else '−'}{abs(change):.1f}%",
         total=sum(row, start=Decimal(0) if series.money else 0),
+        total_shown=display(sum(row, start=Decimal(0) if series.money else 0), money=series.money),
         baseline=round(baseline, 2),
         width=WIDTH,
         height=HEIGHT,

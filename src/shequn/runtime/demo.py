@@ -46,6 +46,12 @@ def demo(argv: list[str]) -> int:
     parser.add_argument(
         "--sandbox-port", type=int, default=8100, help="first sandbox port (one per brand)"
     )
+    parser.add_argument(
+        "--backfill-days",
+        type=float,
+        default=None,
+        help="days of history the customers live through first (default 21; a new demo only)",
+    )
     args = parser.parse_args(argv)
 
     data_dir = Path(os.environ.setdefault("SHEQUN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -100,7 +106,9 @@ def demo(argv: list[str]) -> int:
         print(f"A process did not start; see the logs in {log_dir}.", file=sys.stderr)
         _stop(procs)
         return 1
-    from shequn.runtime.demo_story import Story, product_counts
+    from shequn.runtime.demo_story import BACKFILL_DAYS, Story, product_counts
+
+    backfill_days = BACKFILL_DAYS if args.backfill_days is None else args.backfill_days
 
     story = Story(
         data_dir,
@@ -108,6 +116,7 @@ def demo(argv: list[str]) -> int:
             (scenario, f"http://127.0.0.1:{port}")
             for (_, scenario), port in zip(BRANDS, sandbox_ports, strict=True)
         ],
+        backfill_days=backfill_days,
     )
     try:
         story.set_clocks()
@@ -126,7 +135,11 @@ def demo(argv: list[str]) -> int:
         print(f"  sign in as {spec.email:<28} password {DEMO_PASSWORD}   ({spec.language})")
     for ws, port in zip(workspaces, sandbox_ports, strict=True):
         print(f"  {ws.name}: act as one of its customers at http://127.0.0.1:{port}/phone/")
-    print("  The customers first live through three weeks of history, then on: an hour every 5 s.")
+    print(
+        f"  The customers first live through {backfill_days:g} days of history (as fast as the"
+        " product keeps up), then on: an hour every 5 s. Answers from the inbox reach them once"
+        " they are live (WeChat's 48-hour window)."
+    )
     print(f"  Logs of every process: {log_dir}")
     print("  Press Ctrl-C to stop every process; run again to resume, --fresh to start over.")
     print("=" * 76 + "\n", flush=True)
