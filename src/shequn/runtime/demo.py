@@ -121,7 +121,8 @@ def demo(argv: list[str]) -> int:
     try:
         story.set_clocks()
         for (slug, scenario), port in zip(BRANDS, sandbox_ports, strict=True):
-            connect_brand(Brand(slug, scenario, f"http://127.0.0.1:{port}"), console_url)
+            brand = Brand(slug, scenario, f"http://127.0.0.1:{port}")
+            connect_brand(brand, console_url, campaigns=True)
         story.start()
     except Exception as exc:  # noqa: BLE001 - any failure here is shown, then everything stops
         print(f"Connecting the demo brands to their sandboxes failed: {exc}", file=sys.stderr)

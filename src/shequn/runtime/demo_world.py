@@ -53,7 +53,9 @@ def _control(client: httpx.Client, method: str, path: str, **kwargs: Any) -> htt
     return response
 
 
-def connect_brand(brand: Brand, console_url: str) -> dict[str, Any]:
+def connect_brand(brand: Brand, console_url: str, *, campaigns: bool = False) -> dict[str, Any]:
+    """Connect the brand's channels; with `campaigns`, also set up its acquisition story
+    (`demo_campaigns.py`: needs the worker running, since WeCom's callbacks bring the group in)."""
     scenario = tomllib.loads((scenarios_dir() / f"{brand.scenario}.toml").read_text("utf-8"))
     workspace = Workspace.objects.get(slug=brand.workspace_slug)
     summary: dict[str, Any] = {"accounts": [], "corp": None}
@@ -66,6 +68,12 @@ def connect_brand(brand: Brand, console_url: str) -> dict[str, Any]:
             summary["accounts"].append(_connect_account(client, account, console_url))
         if "wecom" in scenario:
             summary["corp"] = _connect_corp(client, scenario["wecom"], console_url)
+            if campaigns:
+                from shequn.runtime.demo_campaigns import set_up
+
+                corpid = scenario["wecom"]["corpid"]
+                corp = next(c for c in channel_queries.wecom_corps() if c.corpid == corpid)
+                summary["campaigns"] = set_up(scenario, client, console_url, corp)
         # 409 means no scenario is loaded yet: load it, which spawns its customers (not started).
         if client.get("/sandbox/population/status").status_code == 409:
             _control(client, "POST", "/population/load", json={"scenario": brand.scenario})
