@@ -207,12 +207,22 @@ def _resolve(values: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-@router.get("/campaigns", response=page_schema(CampaignOut), summary="Acquisition campaigns")
+@router.get(
+    "/livecodes/campaigns",
+    response=page_schema(CampaignOut),
+    summary="Acquisition campaigns",
+    url_name="livecodes_list_campaigns",
+)
 def list_campaigns(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     return paginate(queries.campaigns(), page, order_by="-created_at", serialize=_campaign_out)
 
 
-@router.post("/campaigns", response={201: CampaignOut}, summary="Create a campaign")
+@router.post(
+    "/livecodes/campaigns",
+    response={201: CampaignOut},
+    summary="Create a campaign",
+    url_name="livecodes_create_campaign",
+)
 def create_campaign(request: HttpRequest, body: CampaignIn) -> tuple[int, CampaignOut]:
     values = _resolve(body.dict())
     try:
@@ -222,12 +232,22 @@ def create_campaign(request: HttpRequest, body: CampaignIn) -> tuple[int, Campai
     return 201, _campaign_out(campaign)
 
 
-@router.get("/campaigns/{uid}", response=CampaignOut, summary="One campaign with its stats")
+@router.get(
+    "/livecodes/campaigns/{uid}",
+    response=CampaignOut,
+    summary="One campaign with its stats",
+    url_name="livecodes_get_campaign",
+)
 def get_campaign(request: HttpRequest, uid: str) -> CampaignOut:
     return _campaign_out(access_by_uid(Campaign, uid))
 
 
-@router.patch("/campaigns/{uid}", response=CampaignOut, summary="Change a campaign")
+@router.patch(
+    "/livecodes/campaigns/{uid}",
+    response=CampaignOut,
+    summary="Change a campaign",
+    url_name="livecodes_update_campaign",
+)
 def update_campaign(request: HttpRequest, uid: str, body: CampaignPatch) -> CampaignOut:
     campaign = access_by_uid(Campaign, uid)
     values = _resolve(body.dict(exclude_unset=True))
@@ -238,7 +258,12 @@ def update_campaign(request: HttpRequest, uid: str, body: CampaignPatch) -> Camp
     return _campaign_out(campaign)
 
 
-@router.delete("/campaigns/{uid}", response={204: None}, summary="Delete a campaign without codes")
+@router.delete(
+    "/livecodes/campaigns/{uid}",
+    response={204: None},
+    summary="Delete a campaign without codes",
+    url_name="livecodes_delete_campaign",
+)
 def delete_campaign(request: HttpRequest, uid: str) -> tuple[int, None]:
     try:
         services.delete_campaign(access_by_uid(Campaign, uid))
@@ -248,7 +273,10 @@ def delete_campaign(request: HttpRequest, uid: str) -> tuple[int, None]:
 
 
 @router.get(
-    "/campaigns/{uid}/codes", response=page_schema(CodeOut), summary="The campaign's live codes"
+    "/livecodes/campaigns/{uid}/codes",
+    response=page_schema(CodeOut),
+    summary="The campaign's live codes",
+    url_name="livecodes_list_codes",
 )
 def list_codes(request: HttpRequest, uid: str, page: Query[PageParams]) -> dict[str, Any]:
     campaign = access_by_uid(Campaign, uid)
@@ -256,7 +284,12 @@ def list_codes(request: HttpRequest, uid: str, page: Query[PageParams]) -> dict[
     return paginate(found, page, order_by="-created_at", serialize=lambda c: _code_out(request, c))
 
 
-@router.post("/campaigns/{uid}/codes", response={201: CodeOut}, summary="Create a live code")
+@router.post(
+    "/livecodes/campaigns/{uid}/codes",
+    response={201: CodeOut},
+    summary="Create a live code",
+    url_name="livecodes_create_code",
+)
 def create_code(request: HttpRequest, uid: str, body: CodeIn) -> tuple[int, CodeOut]:
     campaign = access_by_uid(Campaign, uid)
     try:
@@ -266,12 +299,21 @@ def create_code(request: HttpRequest, uid: str, body: CodeIn) -> tuple[int, Code
     return 201, _code_out(request, code)
 
 
-@router.get("/codes/{uid}", response=CodeOut, summary="One live code with its stats")
+@router.get(
+    "/livecodes/codes/{uid}",
+    response=CodeOut,
+    summary="One live code with its stats",
+    url_name="livecodes_get_code",
+)
 def get_code(request: HttpRequest, uid: str) -> CodeOut:
     return _code_out(request, access_by_uid(LiveCode, uid))
 
 
-@router.get("/codes/{uid}/qr.png", summary="The code's QR image (PNG)")
+@router.get(
+    "/livecodes/codes/{uid}/qr.png",
+    summary="The code's QR image (PNG)",
+    url_name="livecodes_code_qr",
+)
 def code_qr(request: HttpRequest, uid: str) -> HttpResponse:
     code = access_by_uid(LiveCode, uid)
     if not code.qr_png:
@@ -280,7 +322,10 @@ def code_qr(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @router.get(
-    "/campaigns/{uid}/batches", response=page_schema(BatchOut), summary="Package-insert lots"
+    "/livecodes/campaigns/{uid}/lots",
+    response=page_schema(BatchOut),
+    summary="Package-insert lots",
+    url_name="livecodes_list_batches",
 )
 def list_batches(request: HttpRequest, uid: str, page: Query[PageParams]) -> dict[str, Any]:
     campaign = access_by_uid(Campaign, uid)
@@ -288,7 +333,12 @@ def list_batches(request: HttpRequest, uid: str, page: Query[PageParams]) -> dic
     return paginate(found, page, order_by="-created_at", serialize=_batch_out)
 
 
-@router.post("/campaigns/{uid}/batches", response={201: BatchOut}, summary="Create a lot")
+@router.post(
+    "/livecodes/campaigns/{uid}/lots",
+    response={201: BatchOut},
+    summary="Create a lot",
+    url_name="livecodes_create_batch",
+)
 def create_batch(request: HttpRequest, uid: str, body: BatchIn) -> tuple[int, BatchOut]:
     campaign = access_by_uid(Campaign, uid)
     try:
@@ -298,7 +348,12 @@ def create_batch(request: HttpRequest, uid: str, body: BatchIn) -> tuple[int, Ba
     return 201, _batch_out(batch)
 
 
-@router.get("/batches/{uid}", response=BatchOut, summary="One lot and its progress")
+@router.get(
+    "/livecodes/lots/{uid}",
+    response=BatchOut,
+    summary="One lot and its progress",
+    url_name="livecodes_get_batch",
+)
 def get_batch(request: HttpRequest, uid: str) -> BatchOut:
     return _batch_out(access_by_uid(InsertBatch, uid))
 
@@ -309,7 +364,11 @@ def _ready_codes(batch: InsertBatch) -> list[LiveCode]:
     return list(queries.codes(batch.campaign, batch=batch))
 
 
-@router.get("/batches/{uid}/stickers.pdf", summary="The lot's A4 sticker sheet (PDF)")
+@router.get(
+    "/livecodes/lots/{uid}/stickers.pdf",
+    summary="The lot's A4 sticker sheet (PDF)",
+    url_name="livecodes_batch_pdf",
+)
 def batch_pdf(request: HttpRequest, uid: str) -> HttpResponse:
     batch = access_by_uid(InsertBatch, uid)
     label = batch.campaign.label or batch.campaign.name
@@ -319,7 +378,11 @@ def batch_pdf(request: HttpRequest, uid: str) -> HttpResponse:
     return response
 
 
-@router.get("/batches/{uid}/stickers.zip", summary="The lot's stickers as PNGs (ZIP)")
+@router.get(
+    "/livecodes/lots/{uid}/stickers.zip",
+    summary="The lot's stickers as PNGs (ZIP)",
+    url_name="livecodes_batch_zip",
+)
 def batch_zip(request: HttpRequest, uid: str) -> HttpResponse:
     batch = access_by_uid(InsertBatch, uid)
     label = batch.campaign.label or batch.campaign.name
@@ -344,9 +407,10 @@ def _attribution_out(a: Attribution) -> AttributionOut:
 
 
 @router.get(
-    "/campaigns/{uid}/attributions",
+    "/livecodes/campaigns/{uid}/attributions",
     response=page_schema(AttributionOut),
     summary="Customers the campaign brought",
+    url_name="livecodes_list_attributions",
 )
 def list_attributions(request: HttpRequest, uid: str, page: Query[PageParams]) -> dict[str, Any]:
     campaign = access_by_uid(Campaign, uid)
