@@ -21,6 +21,7 @@ from pathlib import Path
 
 BRANDS = [("sakura-cosmetics", "demo-cosmetics"), ("hoshi-baby", "demo-baby")]
 PROGRESS_SECONDS = 5.0
+FOLLOWER_SYNC_SECONDS = 120.0
 
 
 def _free(port: int) -> bool:
@@ -106,6 +107,7 @@ def demo(argv: list[str]) -> int:
         print(f"A process did not start; see the logs in {log_dir}.", file=sys.stderr)
         _stop(procs)
         return 1
+    from shequn.runtime.demo_campaigns import sync_followers
     from shequn.runtime.demo_story import BACKFILL_DAYS, Story, product_counts
 
     backfill_days = BACKFILL_DAYS if args.backfill_days is None else args.backfill_days
@@ -154,6 +156,7 @@ def demo(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     last_line = 0.0
+    last_sync = time.monotonic()
     while not stopping and all(p.poll() is None for p in procs):
         try:
             processed, backlog = product_counts()
@@ -161,6 +164,9 @@ def demo(argv: list[str]) -> int:
                 story.advance(backlog)
             else:
                 time.sleep(0.5)
+            if time.monotonic() - last_sync >= FOLLOWER_SYNC_SECONDS:
+                last_sync = time.monotonic()
+                sync_followers()
             if time.monotonic() - last_line >= PROGRESS_SECONDS:
                 last_line = time.monotonic()
                 story.refresh()

@@ -165,3 +165,20 @@ def _group(client: httpx.Client, corp: WeComCorp, story: Story) -> CustomerGroup
             return found
         time.sleep(0.5)
     raise RuntimeError("the member group created in WeCom did not reach Shequn")
+
+
+def sync_followers() -> None:
+    """Import the accounts' followers (with their unionids), as the operator's periodic sync
+    would: a red packet is paid to the openid under the brand's account, found by unionid."""
+    from django.db import transaction
+
+    from shequn.channels import queries as channel_queries
+    from shequn.contacts.follower_sync import start_follower_sync
+    from shequn.core.actors import acting_as, system_actor
+    from shequn.tenancy.models import Workspace
+    from shequn.tenancy.scope import tenant_scope
+
+    for workspace in Workspace.objects.all():
+        with tenant_scope(workspace), acting_as(system_actor("demo.sync")), transaction.atomic():
+            for account in channel_queries.official_accounts():
+                start_follower_sync(account)
