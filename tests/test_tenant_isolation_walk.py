@@ -98,10 +98,6 @@ from tests.livecodes import walk_factories as livecodes_walk_factories  # noqa: 
 
 FACTORIES.update(livecodes_walk_factories.factories(Built))
 
-from tests.livecodes import walk_factories as livecodes_walk_factories  # noqa: E402
-
-FACTORIES.update(livecodes_walk_factories.factories(Built))
-
 from tests.personas import walk_factories as personas_walk_factories  # noqa: E402 - staff
 
 FACTORIES.update(personas_walk_factories.factories(Built))
@@ -132,9 +128,6 @@ NO_TENANT_PARAMETER: dict[str, str] = {
     "api:openapi-json": "the API's schema; no tenant data",
     "api:api-root": "API root; answers 404 in the error format",
     "api:not_found": "catch-all: unknown API paths answer 404",
-    "livecodes_public:landing": "public landing page of a live code: the random token is the "
-    "capability; the walk fills a wrong token and expects 404",
-    "livecodes_public:qr": "the landing page's QR image, by the same token",
     "livecodes_public:landing": "public landing page of a live code: the random token is the "
     "capability; the walk fills a wrong token and expects 404",
     "livecodes_public:qr": "the landing page's QR image, by the same token",
