@@ -152,14 +152,14 @@ def test_customer_joins_and_leaves_a_group(wired: Wired) -> None:
     chat_id = wired.act("staff_creates_group", owner_userid=STAFF, name="Sakura VIP")["chat_id"]
     wired.act("join_group", external_userid=external, chat_id=chat_id)
     with wired.tenant.scope():
-        membership = GroupMembership.objects.get()
+        membership = GroupMembership.objects.get(member_id=external)
         assert membership.group.chat_id == chat_id
         assert membership.member_id == external
         assert membership.contact == Contact.objects.get()
         assert membership.left_at is None
     wired.act("leave_group", external_userid=external, chat_id=chat_id)
     with wired.tenant.scope():
-        membership = GroupMembership.objects.get()
+        membership = GroupMembership.objects.get(member_id=external)
         assert membership.left_at is not None
         assert membership.quit_scene == 0
         group = CustomerGroup.objects.get()
