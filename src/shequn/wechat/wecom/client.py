@@ -16,6 +16,7 @@ from shequn.wechat.wecom.corp_tags import CorpTagsAPI
 from shequn.wechat.wecom.customers import CustomersAPI
 from shequn.wechat.wecom.group_chats import GroupChatsAPI, JoinWaysAPI
 from shequn.wechat.wecom.group_messages import GroupMessagesAPI
+from shequn.wechat.wecom.group_welcome import GroupWelcomeAPI
 from shequn.wechat.wecom.staff import StaffAPI
 from shequn.wechat.wecom.welcome import WelcomeAPI
 
@@ -55,6 +56,7 @@ class WeComClient:
         self.group_chats = GroupChatsAPI(core)
         self.join_ways = JoinWaysAPI(core)
         self.group_messages = GroupMessagesAPI(core)
+        self.group_welcome = GroupWelcomeAPI(core)
         self.staff = StaffAPI(core)
 
     async def get_token(self) -> AccessToken:
