@@ -1,10 +1,13 @@
 #!/bin/bash
-# clone -> ./dev demo -> console answering; then RSS of all demo processes after N seconds
+# From `git clone` to a console answering (./dev demo), then the summed RSS of every demo process
+# after WAIT_RSS seconds, then Ctrl-C. Results: bench/RESULTS.md (demo).
+#   bench/demo_startup.sh DEST PORT SANDBOX_PORT [WAIT_RSS]
 set -u
 DEST=$1; PORT=$2; SPORT=$3; WAIT_RSS=${4:-180}
+REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 rm -rf "$DEST"
 T0=$(date +%s.%N)
-git clone -q /work/main "$DEST"
+git clone -q "$REPO" "$DEST"
 cd "$DEST"
 setsid ./dev demo --port "$PORT" --sandbox-port "$SPORT" > "$DEST.log" 2>&1 &
 DEMO=$!
@@ -20,6 +23,8 @@ PIDS=$(ps -eo pid,pgid | awk -v g="$SHELLPID" '$2==g {print $1}')
 TOTAL=0
 for p in $PIDS; do r=$(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null); [ -n "$r" ] && TOTAL=$((TOTAL + r)) && echo "pid $p rss_kb $r $(tr '\0' ' ' < /proc/$p/cmdline | cut -c1-90)"; done
 echo "total_rss_mb=$((TOTAL / 1024))"
+printf '{"bench": "demo", "console_answering_s": %s, "banner_s": %s, "total_rss_mb": %s}\n' \
+  "$(echo "$T1 - $T0" | bc)" "$(echo "$T2 - $T0" | bc)" "$((TOTAL / 1024))"
 grep "^\[[0-9]" "$DEST.log" | tail -2
 kill -INT "$SHELLPID"
 sleep 15
