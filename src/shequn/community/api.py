@@ -15,6 +15,7 @@ from shequn.channels.models import WeComCorp
 from shequn.community import queries, services
 from shequn.community.models import WECOM_GROUP_CAP, GroupPool
 from shequn.contacts.models import CustomerGroup, GroupMembership
+from shequn.personas.models import Persona
 from shequn.segments.models import Segment
 from shequn.tenancy.access import access_by_uid
 
@@ -32,7 +33,6 @@ class PoolIn(Schema):
     max_members: int = Field(WECOM_GROUP_CAP, ge=2, le=WECOM_GROUP_CAP)
     room_base_name: str = Field("", max_length=40)
     group_welcome: str = Field("", max_length=2000)
-    group_welcome_template_id: str = Field("", max_length=64)
     invite_text: str = Field("", max_length=1000)
     active: bool = True
 
@@ -47,7 +47,6 @@ class PoolPatch(Schema):
     max_members: int | None = Field(None, ge=2, le=WECOM_GROUP_CAP)
     room_base_name: str | None = Field(None, max_length=40)
     group_welcome: str | None = Field(None, max_length=2000)
-    group_welcome_template_id: str | None = Field(None, max_length=64)
     invite_text: str | None = Field(None, max_length=1000)
     active: bool | None = None
 
@@ -63,6 +62,10 @@ class PoolOut(Schema):
     max_members: int
     room_base_name: str
     group_welcome: str
+    group_welcome_template_id: str = Field(
+        "", description="WeCom group welcome template kept for group_welcome (set after save)"
+    )
+    group_welcome_error: str = ""
     active: bool
     join_code: str | None
     groups: int
@@ -112,6 +115,8 @@ def _pool_out(pool: GroupPool) -> PoolOut:
         max_members=pool.max_members,
         room_base_name=pool.room_base_name,
         group_welcome=pool.group_welcome,
+        group_welcome_template_id=pool.group_welcome_template_id,
+        group_welcome_error=pool.group_welcome_error,
         active=pool.active,
         join_code=way.qr_code if way else None,
         groups=len(live),
@@ -212,10 +217,15 @@ def list_groups(
     page: Query[PageParams],
     pool: UUID | None = None,
     owner: str = "",
+    persona: UUID | None = None,
     q: str = "",
 ) -> dict[str, Any]:
+    staff = queries.persona_staff(access_by_uid(Persona, str(persona))) if persona else None
     found = queries.groups(
-        pool=access_by_uid(GroupPool, str(pool)) if pool else None, owner=owner, q=q
+        pool=access_by_uid(GroupPool, str(pool)) if pool else None,
+        owner=owner,
+        staff=staff,
+        q=q,
     )
     return paginate(found, page, order_by="-created_at", serialize=_group_out)
 

@@ -50,10 +50,14 @@ class PoolForm(forms.Form):
         help_text=_("WeCom names the groups it creates with this name and a number."),
     )
     group_welcome = forms.CharField(
-        label=_("Group welcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    group_welcome_template_id = forms.CharField(
-        label=_("WeCom group welcome template ID"), max_length=64, required=False
+        label=_("Group welcome"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Saved as a WeCom group welcome template; %NICKNAME% becomes the new member's "
+            "name. Staff apply the template to the pool's groups in WeCom."
+        ),
     )
     invite_text = forms.CharField(
         label=_("Invitation text"),

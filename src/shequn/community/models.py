@@ -55,6 +55,8 @@ class GroupPool(TenantScopedModel):
     group_welcome_template_id = models.CharField(
         _("WeCom group welcome template ID"), max_length=64, blank=True
     )
+    # Why the last attempt to create/edit the WeCom template failed (shown on the pool page).
+    group_welcome_error = models.CharField(max_length=300, blank=True)
     invite_text = models.TextField(_("invitation text"), blank=True, max_length=1000)
     max_members = models.PositiveIntegerField(
         _("members per group"),
@@ -148,6 +150,16 @@ class Progression(TenantScopedModel):
     from_pool = models.ForeignKey(GroupPool, on_delete=models.CASCADE, related_name="+")
     to_pool = models.ForeignKey(GroupPool, on_delete=models.CASCADE, related_name="+")
     sender_userid = models.CharField(max_length=64)
+
+    class State(models.TextChoices):
+        # Recorded and committed before WeCom is called: a row left pending means the call's
+        # outcome is unknown (a crash after WeCom accepted it), so it is never re-sent blindly.
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Needs checking")
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SENT)
     msgid = models.CharField(max_length=128, blank=True)
     error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)

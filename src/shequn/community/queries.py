@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from shequn.community.models import GroupPool, JoinWay, PoolGroup, Progression, Questionnaire
 from shequn.contacts.models import CustomerGroup, GroupMembership
+from shequn.personas import queries as persona_queries
+from shequn.personas.models import Persona
 
 WINDOWS = (7, 30)
 
@@ -52,11 +54,12 @@ def groups(
     pool: GroupPool | None = None,
     owner: str = "",
     owners: list[str] | None = None,
+    staff: list[tuple[int, str]] | None = None,
     q: str = "",
     include_dismissed: bool = False,
 ) -> QuerySet[CustomerGroup]:
-    """Customer groups, newest first, filterable by pool, owner userid (or several: a persona's
-    staff) and name; `pool_name` is annotated."""
+    """Customer groups, newest first, filterable by pool, owner userid (or several), owning staff
+    as (corp id, userid) pairs (a persona's staff: `persona_staff(persona)`) and name."""
     found = CustomerGroup.objects.select_related("corp")
     if not include_dismissed:
         found = found.filter(dismissed_at__isnull=True)
@@ -68,9 +71,19 @@ def groups(
         found = found.filter(owner_userid=owner)
     if owners is not None:
         found = found.filter(owner_userid__in=owners)
+    if staff is not None:
+        either = Q(pk__in=[])
+        for corp_id, userid in staff:
+            either |= Q(corp_id=corp_id, owner_userid=userid)
+        found = found.filter(either)
     if q:
         found = found.filter(Q(name__icontains=q) | Q(chat_id=q))
     return found.order_by("-created_at", "-pk")
+
+
+def persona_staff(persona: Persona) -> list[tuple[int, str]]:
+    """(corp id, userid) of the staff accounts wearing the persona, for `groups(staff=...)`."""
+    return [(s.corp_id, s.userid) for s in persona_queries.staff_accounts(persona=persona)]
 
 
 def pool_names(group_ids: list[int]) -> dict[int, GroupPool]:

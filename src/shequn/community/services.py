@@ -21,6 +21,7 @@ from shequn.community.join_ways import PoolUnavailable, refresh_group, sync_pool
 from shequn.community.models import WECOM_GROUP_CAP, GroupPool, JoinWay, PoolGroup, Questionnaire
 from shequn.contacts import services as contact_services
 from shequn.contacts.models import Contact, CustomerGroup
+from shequn.jobs.tasks import enqueue_on_commit
 from shequn.segments import queries as segment_queries
 from shequn.tenancy.scope import require_tenant
 
@@ -33,7 +34,6 @@ POOL_FIELDS = (
     "ends_on",
     "next_pool",
     "group_welcome",
-    "group_welcome_template_id",
     "invite_text",
     "max_members",
     "room_base_name",
@@ -70,6 +70,13 @@ def _check(pool: GroupPool) -> None:
         raise PoolInvalid(_("The name of new groups is at most 40 characters."))
 
 
+def _sync_welcome_after_commit(pool: GroupPool) -> None:
+    """Create/edit/delete the pool's WeCom group welcome template once the save commits."""
+    from shequn.community import tasks
+
+    enqueue_on_commit(tasks.sync_group_welcome, pool.tenant_id, pool.pk)
+
+
 @transaction.atomic
 def create_pool(*, corp: Any, name: str, **fields: Any) -> GroupPool:
     pool = GroupPool(corp=corp, name=name)
@@ -80,6 +87,8 @@ def create_pool(*, corp: Any, name: str, **fields: Any) -> GroupPool:
     _check(pool)
     pool.save()
     record("community.pool.created", target=pool, data={"name": pool.name})
+    if pool.group_welcome.strip():
+        _sync_welcome_after_commit(pool)
     return pool
 
 
@@ -93,9 +102,12 @@ def update_pool(pool: GroupPool, **fields: Any) -> GroupPool:
             setattr(pool, key, value)
             changed.append(key)
     _check(pool)
-    pool.save()
     if changed:
+        # Only the changed fields: the welcome task writes the template id concurrently.
+        pool.save(update_fields=changed)
         record("community.pool.updated", target=pool, data={"fields": sorted(changed)})
+    if "group_welcome" in changed or (pool.group_welcome.strip() and pool.group_welcome_error):
+        _sync_welcome_after_commit(pool)
     return pool
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shequn.community import services
+from shequn.community import group_welcome, services
+from shequn.community.models import GroupPool
 from shequn.contacts.models import CustomerGroup
 from shequn.core.logging import get_logger
 from shequn.jobs.schedule import periodic
@@ -27,6 +28,17 @@ def refresh_group(group_id: int, corp_ref: str) -> None:
         raise RetryLater(str(exc)) from exc
 
 
+@tenant_task("community.sync_group_welcome", max_attempts=6)
+def sync_group_welcome(pool_id: int) -> None:
+    pool = GroupPool.objects.filter(pk=pool_id).select_related("corp").first()
+    if pool is None:
+        return
+    try:
+        group_welcome.sync_group_welcome(pool)
+    except Retryable as exc:
+        raise RetryLater(str(exc)) from exc
+
+
 def progress_workspace(workspace: Workspace) -> int:
     with tenant_scope(workspace):
         return services.invite_to_next_pools()
@@ -45,4 +57,4 @@ def progression() -> int:
     return total
 
 
-__all__ = ["progress_workspace", "progression", "refresh_group"]
+__all__ = ["progress_workspace", "progression", "refresh_group", "sync_group_welcome"]

@@ -18,6 +18,8 @@ from shequn.community.forms import PoolForm, QuestionnaireForm
 from shequn.community.models import GroupPool, PoolGroup, Questionnaire
 from shequn.console.views.decorators import workspace_view
 from shequn.contacts.models import CustomerGroup
+from shequn.personas import queries as persona_queries
+from shequn.personas.models import Persona
 from shequn.tenancy.access import access_by_uid
 from shequn.tenancy.roles import Permission
 from shequn.wechat.errors import APIError
@@ -142,9 +144,13 @@ def pool_sync(request: HttpRequest, workspace: str, uid: str) -> HttpResponse:
 
 @workspace_view()
 def group_list(request: HttpRequest, workspace: str) -> HttpResponse:
-    pool_uid, owner, q = (request.GET.get(k, "").strip() for k in ("pool", "owner", "q"))
+    pool_uid, owner, persona_uid, q = (
+        request.GET.get(k, "").strip() for k in ("pool", "owner", "persona", "q")
+    )
     pool = access_by_uid(GroupPool, pool_uid) if pool_uid else None
-    found = queries.groups(pool=pool, owner=owner, q=q)
+    persona = access_by_uid(Persona, persona_uid) if persona_uid else None
+    staff = queries.persona_staff(persona) if persona else None
+    found = queries.groups(pool=pool, owner=owner, staff=staff, q=q)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     pools_of = queries.pool_names([g.pk for g in page.object_list])
     context = {
@@ -152,7 +158,8 @@ def group_list(request: HttpRequest, workspace: str) -> HttpResponse:
         "rows": [(g, pools_of.get(g.pk)) for g in page.object_list],
         "pools": list(queries.pools()),
         "owners": queries.owners(),
-        "selected": {"pool": pool_uid, "owner": owner, "q": q},
+        "personas": list(persona_queries.personas()),
+        "selected": {"pool": pool_uid, "owner": owner, "persona": persona_uid, "q": q},
     }
     return render(request, "community/groups.html", context)
 
