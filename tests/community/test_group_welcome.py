@@ -40,7 +40,8 @@ def test_the_pool_text_becomes_a_template_that_follows_edits_and_is_deleted(
     run_worker()
     pool = _pool(wired, pool)
     template_id = pool.group_welcome_template_id
-    assert template_id and pool.group_welcome_error == ""
+    assert template_id
+    assert pool.group_welcome_error == ""
     assert _template(wired, template_id)["text"]["content"] == "欢迎 %NICKNAME% 加入宝妈群！"
 
     with wired.tenant.scope(), as_owner(wired.tenant):
@@ -68,7 +69,8 @@ def test_a_template_deleted_in_wecom_is_made_again(wired: Wired) -> None:
         services.update_pool(_pool(wired, pool), group_welcome="Welcome, new friend!")
     run_worker()
     new = _pool(wired, pool).group_welcome_template_id
-    assert new and new != old
+    assert new
+    assert new != old
     assert _template(wired, new)["text"]["content"] == "Welcome, new friend!"
 
 
@@ -99,5 +101,6 @@ def test_wecom_refusal_is_shown_on_the_pool_page_and_retried_on_save(wired: Wire
         services.update_pool(pool, priority=5)  # any save retries a failed template
     run_worker()
     pool = _pool(wired, pool)
-    assert pool.group_welcome_template_id and pool.group_welcome_error == ""
+    assert pool.group_welcome_template_id
+    assert pool.group_welcome_error == ""
     assert "100 templates" not in client.get(url).content.decode()
