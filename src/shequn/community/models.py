@@ -160,6 +160,8 @@ class Progression(TenantScopedModel):
         UNCERTAIN = "uncertain", _("Needs checking")
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.SENT)
+    # The customer's external_userid the invitation goes to (to find it in WeCom's send results).
+    external_userid = models.CharField(max_length=64, blank=True)
     msgid = models.CharField(max_length=128, blank=True)
     error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)

@@ -174,8 +174,15 @@ def group_stats(
     return _health(GroupMembership.objects.filter(group_id__in=group_ids), size, days, moment)
 
 
-def progressions(pool: GroupPool) -> int:
-    return Progression.objects.filter(from_pool=pool).count()
+def progressions(pool: GroupPool, *, state: str | None = Progression.State.SENT) -> int:
+    """How many members of the pool were invited on (by state; None: any)."""
+    found = Progression.objects.filter(from_pool=pool)
+    return (found if state is None else found.filter(state=state)).count()
+
+
+def progressions_to_check(pool: GroupPool) -> int:
+    """Invitations whose outcome WeCom's records could not confirm (an operator checks them)."""
+    return progressions(pool, state=Progression.State.UNCERTAIN)
 
 
 __all__ = [
@@ -185,11 +192,13 @@ __all__ = [
     "groups",
     "join_way",
     "owners",
+    "persona_staff",
     "pool_groups",
     "pool_names",
     "pool_of_group",
     "pools",
     "progressions",
+    "progressions_to_check",
     "questionnaires",
     "roster",
 ]

@@ -93,6 +93,7 @@ def pool_detail(request: HttpRequest, workspace: str, uid: str) -> HttpResponse:
         "join_way": queries.join_way(pool),
         "health": [queries.group_stats(pool=pool, days=d) for d in queries.WINDOWS],
         "progressions": queries.progressions(pool),
+        "progressions_to_check": queries.progressions_to_check(pool),
         "free_groups": [g for g in queries.groups().filter(corp=pool.corp) if g.pk not in in_pools][
             :200
         ],
