@@ -92,7 +92,7 @@ def test_list_pages_fifty_at_a_time(world: World) -> None:
     assert "Many 49" in first
     assert "Many 50" not in first
     assert "Page 1 of 2" in first
-    second = viewer.get(LIST, {"sort": "name", "page": 2}).content.decode()
+    second = viewer.get(LIST, {"sort": "name", "page": "2"}).content.decode()
     assert "Many 50" in second
     assert "Many 54" in second
 

@@ -47,7 +47,8 @@ class Wired:
     def group(self, name: str) -> CustomerGroup:
         chat_id = self.act("staff_creates_group", owner_userid=STAFF[0], name=name)["chat_id"]
         with self.tenant.scope():
-            return CustomerGroup.objects.get(chat_id=chat_id)
+            found: CustomerGroup = CustomerGroup.objects.get(chat_id=chat_id)
+            return found
 
     def pool(self, name: str) -> GroupPool:
         group = self.group(f"{name} 1")

@@ -16,7 +16,8 @@ def factories(built_type: Any) -> dict[str, Any]:
         return services.offer(the_payout.contact, the_payout.campaign, source="sakura-offer-marker")
 
     def event() -> PayoutEvent:
-        found: PayoutEvent = PayoutEvent.objects.filter(payout=builders.payout()).first()
+        found: PayoutEvent | None = PayoutEvent.objects.filter(payout=builders.payout()).first()
+        assert found is not None
         return found
 
     return {
