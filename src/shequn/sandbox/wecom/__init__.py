@@ -1,8 +1,9 @@
 """WeCom (企业微信) customer contact, served under /qyapi with qyapi.weixin.qq.com's paths.
 
 Modules: corps (corp setup), tokens (gettoken + authenticator), customers, contact_ways, tags,
-welcome, group_welcome, groups, join_ways, mass, staff (API areas), push (callback channel + URL handshake),
-actions (what customers and staff do), received, qrcodes, control (/sandbox/wecom/...).
+welcome, group_welcome, groups, join_ways, mass, staff (API areas), push (callback channel +
+URL handshake), actions (what customers and staff do), received, qrcodes, control
+(/sandbox/wecom/...).
 """
 
 from __future__ import annotations
