@@ -65,13 +65,41 @@ STORIES = {
 MERCHANT_BALANCE_FEN = 50_000_000
 
 
+@dataclass(frozen=True)
+class AgePools:
+    """Pools by the baby's age: a birth-date attribute, one segment and one pool (with its first
+    group, created by a staff member in WeCom) per age band."""
+
+    attribute: str
+    attribute_label: str
+    staff: str
+    bands: tuple[tuple[str, str, int, int], ...]  # (pool name, first group, min months, max)
+
+
+AGE_POOLS = {
+    "demo-baby": AgePools(
+        attribute="baby_birth_date",
+        attribute_label="宝宝生日 Baby's birth date",
+        staff="xiaowanzi-01",
+        bands=(
+            ("0–6个月 宝妈群", "星宝贝 0–6个月 1群", 0, 5),
+            ("6–12个月 宝妈群", "星宝贝 6–12个月 1群", 6, 11),
+            ("1–3岁 宝妈群", "星宝贝 1–3岁 1群", 12, 36),
+        ),
+    )
+}
+
+
 def set_up(
     scenario: dict[str, Any], client: httpx.Client, console_url: str, corp: WeComCorp
 ) -> bool:
     """Set up the story for the scenario's brand, if it has one (inside its tenant scope)."""
+    ages = AGE_POOLS.get(str(scenario.get("name")))
+    if ages is not None:
+        _age_pools(client, corp, ages)
     story = STORIES.get(str(scenario.get("name")))
     if story is None:
-        return False
+        return ages is not None
     merchant = _merchant(client, str(scenario["pay"]["mchid"]), console_url)
     persona = Persona.objects.filter(name=story.persona).first()
     if persona is None:
@@ -82,7 +110,8 @@ def set_up(
     pool = GroupPool.objects.filter(name=story.pool).first()
     if pool is None:
         pool = community_services.create_pool(corp=corp, name=story.pool)
-        community_services.add_group_to_pool(pool, _group(client, corp, story))
+        group = _group(client, corp, story.staff[0], story.group)
+        community_services.add_group_to_pool(pool, group)
     reward = RewardCampaign.objects.filter(name=story.reward).first()
     if reward is None:
         accounts = scenario.get("accounts", [])
@@ -145,26 +174,52 @@ def _merchant(client: httpx.Client, mchid: str, console_url: str) -> PayMerchant
     return merchant
 
 
-def _group(client: httpx.Client, corp: WeComCorp, story: Story) -> CustomerGroup:
-    """The first member group, created by the advisor in WeCom; its callback brings it in."""
-    existing: CustomerGroup | None = CustomerGroup.objects.filter(
-        corp=corp, name=story.group
-    ).first()
+def _age_pools(client: httpx.Client, corp: WeComCorp, ages: AgePools) -> None:
+    from shequn.contacts import services as contact_services
+    from shequn.contacts.models import AttributeDefinition
+    from shequn.segments import services as segment_services
+    from shequn.segments.models import Segment
+
+    if not AttributeDefinition.objects.filter(key=ages.attribute).exists():
+        contact_services.define_attribute(
+            key=ages.attribute,
+            label=ages.attribute_label,
+            value_type="date",
+            derive_age_months=True,
+        )
+    for pool_name, group_name, low, high in ages.bands:
+        if GroupPool.objects.filter(name=pool_name).exists():
+            continue
+        segment = Segment.objects.filter(name=pool_name).first()
+        if segment is None:
+            rule = {"kind": "attribute", "key": ages.attribute, "op": "months_ago"}
+            segment = segment_services.create_segment(
+                pool_name, {"all": [{**rule, "min": low, "max": high}]}
+            )
+        pool = community_services.create_pool(corp=corp, name=pool_name, segment=segment)
+        community_services.add_group_to_pool(pool, _group(client, corp, ages.staff, group_name))
+
+
+def _group(client: httpx.Client, corp: WeComCorp, owner: str, name: str) -> CustomerGroup:
+    """A group created by a staff member in WeCom; its callback brings it into Shequn."""
+    existing: CustomerGroup | None = CustomerGroup.objects.filter(corp=corp, name=name).first()
     if existing is not None:
         return existing
-    client.post(
+    created = client.post(
         f"/sandbox/wecom/corps/{corp.corpid}/actions",
-        json={"kind": "staff_creates_group", "owner_userid": story.staff[0], "name": story.group},
-    ).raise_for_status()
+        json={"kind": "staff_creates_group", "owner_userid": owner, "name": name, "wait": True},
+    )
+    created.raise_for_status()
+    chat_id = created.json()["result"]["chat_id"]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        found: CustomerGroup | None = (
-            CustomerGroup.objects.filter(corp=corp).order_by("-id").first()
-        )
+        found: CustomerGroup | None = CustomerGroup.objects.filter(
+            corp=corp, chat_id=chat_id
+        ).first()
         if found is not None:
             return found
         time.sleep(0.5)
-    raise RuntimeError("the member group created in WeCom did not reach Shequn")
+    raise RuntimeError(f"the group {name} created in WeCom did not reach Shequn")
 
 
 def sync_followers() -> None:
