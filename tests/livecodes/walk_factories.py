@@ -4,13 +4,30 @@ test transaction never makes)."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 from django.utils import timezone
+from PIL import Image
 
 from shequn.livecodes import services
+from shequn.livecodes.models import InsertBatch, LiveCode
 from tests.channels.factories import make_wecom_corp
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (21, 21), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _provisioned(codes: Any) -> None:
+    """What provisioning leaves behind once WeCom answered: a contact way and its QR image."""
+    for live in codes:
+        LiveCode.objects.filter(pk=live.pk).update(
+            config_id=f"walk-{live.pk}", qr_png=_png(), status=LiveCode.Status.ACTIVE
+        )
 
 
 def factories(built_type: Any) -> dict[str, Any]:
@@ -35,10 +52,13 @@ def factories(built_type: Any) -> dict[str, Any]:
         made["code"] = services.create_code(
             campaign(t), label="sakura-code-label-marker", state="sakura-state-marker"
         )
+        _provisioned([made["code"]])
         return built_type(made["code"], ["sakura-code-label-marker", "sakura-state-marker"])
 
     def batch(t: Any) -> Any:
         lot = services.create_batch(campaign(t), lot="sakura-lot-marker", quantity=2)
+        _provisioned(LiveCode.objects.filter(batch=lot))
+        InsertBatch.objects.filter(pk=lot.pk).update(status=InsertBatch.Status.READY)
         return built_type(lot, ["sakura-lot-marker"])
 
     def attribution(t: Any) -> Any:
