@@ -97,3 +97,18 @@ def test_rewards_adds_its_payout_series(world) -> None:
         "messages",
     ]
     assert charts["payout_amount"].shown == "¥0.00"
+
+
+def test_a_follow_seen_by_a_callback_and_by_a_follower_sync_counts_once(world) -> None:
+    with world.a.scope():
+        contact = Contact.objects.create()
+        for source in ("inbox:evt-1", "sync:oa:o1"):
+            contact_services.add_timeline_event(
+                contact,
+                "followed",
+                channel_ref="oa:test",
+                occurred_at=timezone.now() - dt.timedelta(minutes=5),
+                source_key=source,
+            )
+        [followers, *_] = build_overview(world.a.workspace.time_zone)
+    assert followers.values[-1] == 1

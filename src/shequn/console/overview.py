@@ -83,13 +83,18 @@ def daily_counts(
     tz: dt.tzinfo,
     *,
     total: str | None = None,
+    distinct: str | None = None,
 ) -> dict[dt.date, Number]:
-    """Rows per local day of `field` in [start, end), or the sum of `total` per day."""
+    """Rows per local day of `field` in [start, end), the sum of `total` per day, or the number
+    of different `distinct` values per day (one follow recorded by a callback and again by a
+    follower sync counts once)."""
     rows = (
         queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
         .annotate(day=TruncDate(field, tzinfo=tz))
         .values("day")
-        .annotate(n=Sum(total) if total else Count("pk"))
+        .annotate(
+            n=Sum(total) if total else Count(distinct, distinct=True) if distinct else Count("pk")
+        )
         .order_by()
     )
     return {row["day"]: row["n"] or 0 for row in rows}

@@ -13,8 +13,12 @@ from shequn.inbox.models import Message
 
 def followers_net(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> dict[dt.date, Number]:
     events = ContactEvent.objects.all()
-    follows = daily_counts(events.filter(kind="followed"), "occurred_at", start, end, tz)
-    unfollows = daily_counts(events.filter(kind="unfollowed"), "occurred_at", start, end, tz)
+    follows = daily_counts(
+        events.filter(kind="followed"), "occurred_at", start, end, tz, distinct="contact"
+    )
+    unfollows = daily_counts(
+        events.filter(kind="unfollowed"), "occurred_at", start, end, tz, distinct="contact"
+    )
     return {day: follows.get(day, 0) - unfollows.get(day, 0) for day in {*follows, *unfollows}}
 
 
