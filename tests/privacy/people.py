@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ from shequn.contacts import services as contacts
 from shequn.contacts.models import Contact, Identity
 from shequn.inbox import services as inbox
 from shequn.ingest.inbox import NewEvent, insert_now
+from shequn.livecodes import services as livecodes
+from shequn.personas import services as personas
 from shequn.privacy import services as privacy
 from tests.channels.factories import make_official_account, make_wecom_corp
 
@@ -118,5 +121,22 @@ def build_person(tenant: Any, tag: str = "p1") -> Person:
             ),
             enqueue=lambda new: None,
         )
+    # Acquisition: the staff account they added, through a live code that attributed them.
+    personas.customer_added(
+        corp, f"advisor-{tag}", p.external_userid, at=AT, state=f"lc-{tag}", contact=contact
+    )
+    campaign = livecodes.create_campaign(name=f"Insert {tag}", corp=corp, routing="attributes")
+    code = livecodes.create_code(campaign, label=f"code {tag}", state=f"lc-{tag}")
+    livecodes.record_add(
+        livecodes.AddEvent(
+            corp=corp,
+            channel_ref=corp_ref,
+            state=code.state,
+            external_userid=p.external_userid,
+            staff_userid=f"advisor-{tag}",
+            at=AT,
+            event_uid=uuid.uuid5(uuid.NAMESPACE_URL, f"add:{tag}"),
+        )
+    )
     p.contact = contacts.resolve(contact)
     return p

@@ -47,7 +47,13 @@ def test_before_erasure_the_scan_finds_the_person_everywhere(world: World) -> No
         person = build_person(world.a)
     found = _find_everywhere(person.needles())
     tables = {f.split(".")[0] for f in found}
-    assert {"contacts_identity", "inbox_message", "ingest_inboundevent"} <= tables
+    assert {
+        "contacts_identity",
+        "inbox_message",
+        "ingest_inboundevent",
+        "personas_staffcustomer",
+        "livecodes_attribution",
+    } <= tables
     assert {"openid", "message text", "nickname", "phone"} <= {f.split(": ")[1] for f in found}
 
 

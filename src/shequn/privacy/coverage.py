@@ -32,6 +32,15 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "privacy.erasedcontact": "anonymous counts left by erasure",
     "segments.segment": "rule definitions written by operators",
     "rewards.rewardcampaign": "campaign settings written by operators",
+    "personas.persona": "the brand's persona characters",
+    "personas.staffaccount": "the brand's WeCom staff, not contacts",
+    "community.grouppool": "pool settings written by operators",
+    "community.poolgroup": "which group belongs to which pool",
+    "community.joinway": "the brand's join ways and their group ids",
+    "community.questionnaire": "questions written by operators (answers are contact attributes)",
+    "livecodes.campaign": "campaign settings written by operators",
+    "livecodes.insertbatch": "shipment lots",
+    "livecodes.livecode": "the brand's contact ways and anonymous scan and add counts",
 }
 
 
