@@ -220,3 +220,24 @@ def test_40001_is_recovered_with_a_new_token_in_the_shared_store(wired: Wired) -
     assert after != before
     wired.qr_ticket("next_process")  # the next client uses the new token as it is
     assert stored_token(wired) == after
+
+
+def test_a_new_followers_profile_and_unionid_are_fetched_at_once(
+    transactional_db: None, live_server: Any, world: World, sandbox: Sandbox
+) -> None:
+    wired = wire(world, sandbox, live_server.url)
+    sandbox.control(
+        "POST",
+        f"/accounts/{APPID}/customers",
+        json={"openid": "oCustomerRin", "subscribe": False, "unionid": "uRinUnion01"},
+    )
+    sandbox.control(
+        "POST",
+        f"/accounts/{APPID}/customers/oCustomerRin/events",
+        json={"kind": "follow", "wait": True},
+    )
+    run_worker()
+    with wired.tenant.scope():
+        contact = Contact.objects.get(identities__value="oCustomerRin")
+        kinds = {i.kind: i.value for i in contact.identities.all()}
+    assert kinds.get("unionid") == "uRinUnion01"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from shequn.audit.services import record
 from shequn.channels import services as channel_services
 from shequn.channels.models import OfficialAccount
-from shequn.contacts.models import Contact, ContactTag, SyncRun, TagMirror
+from shequn.contacts.models import Contact, ContactTag, Identity, SyncRun, TagMirror
 from shequn.jobs.tasks import enqueue_on_commit
 
 BATCH = 100
@@ -50,17 +50,10 @@ def _at(timestamp: Any) -> datetime | None:
     return datetime.fromtimestamp(seconds, tz=UTC) if seconds > 0 else None
 
 
-def import_follower(account: OfficialAccount, info: dict[str, Any]) -> Contact | None:
-    """One follower from user/info: contact, follow state, profile, unionid, tags, timeline."""
+def apply_user_info(contact: Contact, info: dict[str, Any], ref: str) -> Contact:
+    """The parts of a user/info answer that describe the person: unionid, profile, tags."""
     from shequn.contacts import services
 
-    openid = str(info.get("openid") or "")
-    if not openid or not info.get("subscribe"):
-        return None
-    ref = channel_ref(account)
-    at = _at(info.get("subscribe_time")) or timezone.now()
-    scene = str(info.get("qr_scene_str") or info.get("subscribe_scene") or "")
-    contact = services.follow(account, openid, channel_ref=ref, scene=scene, at=at)
     contact = services.attach_unionid(contact, str(info.get("unionid") or ""))
     changed: list[str] = []
     profile = {
@@ -93,6 +86,21 @@ def import_follower(account: OfficialAccount, info: dict[str, Any]) -> Contact |
             ],
             ignore_conflicts=True,
         )
+    return contact
+
+
+def import_follower(account: OfficialAccount, info: dict[str, Any]) -> Contact | None:
+    """One follower from user/info: contact, follow state, profile, unionid, tags, timeline."""
+    from shequn.contacts import services
+
+    openid = str(info.get("openid") or "")
+    if not openid or not info.get("subscribe"):
+        return None
+    ref = channel_ref(account)
+    at = _at(info.get("subscribe_time")) or timezone.now()
+    scene = str(info.get("qr_scene_str") or info.get("subscribe_scene") or "")
+    contact = services.follow(account, openid, channel_ref=ref, scene=scene, at=at)
+    contact = apply_user_info(contact, info, ref)
     services.add_timeline_event(
         contact,
         "followed",
@@ -102,6 +110,22 @@ def import_follower(account: OfficialAccount, info: dict[str, Any]) -> Contact |
         data={"scene": scene, "imported": True},
     )
     return contact
+
+
+def fetch_follower_info(account_id: int, openid: str) -> Contact | None:
+    """Import one follower's user/info (profile, unionid); None when the account is gone."""
+    account = OfficialAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        return None
+    with channel_services.official_account_client(account) as client:
+        info = dict(client.users.info(openid))
+    if not info.get("subscribe"):
+        return None
+    from shequn.contacts import services
+
+    ref = channel_ref(account)
+    contact = services.contact_for_identity(Identity.Kind.OA_OPENID, openid, ref)
+    return apply_user_info(contact, info, ref)
 
 
 def finish_run(run: SyncRun, status: str, error: str = "") -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from shequn.contacts import services
 from shequn.contacts.models import Identity
+from shequn.contacts.tasks import fetch_follower
 from shequn.ingest.handlers import HandlerContext, handles
+from shequn.jobs.tasks import enqueue_on_commit
 
 OA = "officialaccount"
 WECOM = "wecom"
@@ -37,6 +39,7 @@ def on_follow(ctx: HandlerContext) -> None:
         data={"scene": scene},
     )
     services.apply_scene_rules(contact, scene)
+    enqueue_on_commit(fetch_follower, ctx.event.tenant_id, ctx.channel.pk, m.from_user)
 
 
 @handles(OA, "event", "unsubscribe")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shequn.contacts.follower_sync import finish_run, run_sync_step
+from shequn.contacts.follower_sync import fetch_follower_info, finish_run, run_sync_step
 from shequn.contacts.models import SyncRun, Tag
 from shequn.contacts.tag_mirroring import delete_remote, mirror_tag_everywhere, push_members
 from shequn.core.logging import get_logger
@@ -30,6 +30,18 @@ def sync_followers_page(run_id: int) -> None:
         return
     if more:
         enqueue_on_commit(sync_followers_page, run.tenant_id, run.pk)
+
+
+@tenant_task("contacts.fetch_follower", max_attempts=5)
+def fetch_follower(account_id: int, openid: str) -> None:
+    """A new follower's profile and unionid (user/info), so the person is merged across channels
+    at once rather than at the next follower import."""
+    try:
+        fetch_follower_info(account_id, openid)
+    except Retryable as exc:
+        raise RetryLater(str(exc)) from exc
+    except APIError as exc:
+        log.warning("contacts.fetch_follower.failed", errcode=exc.errcode)
 
 
 @tenant_task("contacts.mirror_tag")
