@@ -29,7 +29,8 @@ def _template(wired: Wired, template_id: str) -> dict[str, Any]:
 
 def _pool(wired: Wired, pool: GroupPool) -> GroupPool:
     with wired.tenant.scope():
-        return GroupPool.objects.get(pk=pool.pk)
+        fresh: GroupPool = GroupPool.objects.get(pk=pool.pk)
+        return fresh
 
 
 def test_the_pool_text_becomes_a_template_that_follows_edits_and_is_deleted(

@@ -44,14 +44,13 @@ class Wired:
 
     def external_id(self, contact: Contact) -> str:
         with self.tenant.scope():
-            return str(
-                contact.identities.get(kind=Identity.Kind.WECOM_EXTERNAL_USERID).value  # type: ignore[attr-defined]
-            )
+            return str(contact.identities.get(kind=Identity.Kind.WECOM_EXTERNAL_USERID).value)
 
     def new_group(self, name: str) -> CustomerGroup:
         chat_id = self.act("staff_creates_group", owner_userid=STAFF, name=name)["chat_id"]
         with self.tenant.scope():
-            return CustomerGroup.objects.get(chat_id=chat_id)
+            group: CustomerGroup = CustomerGroup.objects.get(chat_id=chat_id)
+            return group
 
     def pool(self, name: str, groups: list[CustomerGroup], **fields: Any) -> GroupPool:
         with self.tenant.scope(), as_owner(self.tenant):
