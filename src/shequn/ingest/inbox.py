@@ -453,21 +453,28 @@ Outcome = Inserted | BaseException
 _turn = threading.local()
 
 
+class _TurnFile:
+    """A thread's descriptor on the writer-turn file, closed when the thread's locals go."""
+
+    def __init__(self, fd: int | None) -> None:
+        self.fd = fd
+
+    def __del__(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+
+
 def _turn_file() -> int | None:
     """This thread's descriptor on the database's writer-turn file; None when not on SQLite."""
-    fd: int | None = getattr(_turn, "fd", None)
-    if fd is not None or getattr(_turn, "checked", False):
-        return fd
-    _turn.checked = True
-    name = str(connection.settings_dict.get("NAME") or "")
-    if connection.vendor != "sqlite" or "memory" in name or not os.path.isfile(name):
-        return None
-    try:
-        fd = os.open(f"{name}-writer", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        return None
-    _turn.fd = fd
-    return fd
+    found: _TurnFile | None = getattr(_turn, "file", None)
+    if found is None:
+        found = _turn.file = _TurnFile(None)
+        name = str(connection.settings_dict.get("NAME") or "")
+        if connection.vendor == "sqlite" and "memory" not in name and os.path.isfile(name):
+            with contextlib.suppress(OSError):
+                found.fd = os.open(f"{name}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+    return found.fd
 
 
 @contextlib.contextmanager
