@@ -12,8 +12,6 @@ Two writers share that statement:
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import functools
 import json
 import os
@@ -22,7 +20,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -312,8 +310,7 @@ class Enqueuer:
                 for tenant_id, ids in more.items():
                     merged[tenant_id].extend(ids)
             try:
-                with write_turn():
-                    self._enqueue(dict(merged))
+                self._enqueue(dict(merged))
             except Exception:
                 log.exception("ingest.inbox.enqueue_failed")
                 _reset_connection()
@@ -448,55 +445,6 @@ class GroupCommitWriter(BatchingThread):
 
 Outcome = Inserted | BaseException
 
-# One open file per thread: flock excludes open files, so threads of one process exclude each
-# other as well as other processes.
-_turn = threading.local()
-
-
-class _TurnFile:
-    """A thread's descriptor on the writer-turn file, closed when the thread's locals go."""
-
-    def __init__(self, fd: int | None) -> None:
-        self.fd = fd
-
-    def __del__(self) -> None:
-        if self.fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self.fd)
-
-
-def _turn_file() -> int | None:
-    """This thread's descriptor on the database's writer-turn file; None when not on SQLite."""
-    found: _TurnFile | None = getattr(_turn, "file", None)
-    if found is None:
-        found = _turn.file = _TurnFile(None)
-        name = str(connection.settings_dict.get("NAME") or "")
-        if connection.vendor == "sqlite" and "memory" not in name and os.path.isfile(name):
-            with contextlib.suppress(OSError):
-                found.fd = os.open(f"{name}-writer", os.O_RDWR | os.O_CREAT, 0o600)
-    return found.fd
-
-
-@contextlib.contextmanager
-def write_turn() -> Iterator[None]:
-    """Take turns with the other ingest writers (both web workers' pipelines and enqueuers)
-    before opening a write transaction on SQLite.
-
-    SQLite lets one writer in at a time and makes the others poll with growing sleeps (1, 2, 5,
-    10, 15, 20 ms …): a batch that loses the race a few times waits 20-50 ms although the
-    lock was free after 2. A blocking flock wakes the next writer as soon as the turn is
-    released. Other processes (the worker) still queue on busy_timeout as before.
-    """
-    fd = _turn_file()
-    if fd is None:
-        yield
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
 
 def commit_rows(rows: list[NewEvent]) -> list[Outcome]:
     """Insert every row in ONE transaction; each learns whether it was new once that committed.
@@ -505,7 +453,7 @@ def commit_rows(rows: list[NewEvent]) -> list[Outcome]:
     neighbours; a row that still fails gets its exception (the caller answers 503).
     """
     try:
-        with write_turn(), transaction.atomic():
+        with transaction.atomic():
             results: list[Outcome] = []
             for start in range(0, len(rows), _ROWS_PER_STATEMENT):
                 results.extend(_execute_many(rows[start : start + _ROWS_PER_STATEMENT]))
