@@ -127,6 +127,18 @@ def issue(workspace: Any, payout_id: int, *, query_first: bool = False) -> str:
         return _send(payout, query_first=query_first or payout.attempts > 1)
 
 
+def _settle_from_query(payout: Payout, found: Any) -> None:
+    """Settle the payout from Pay's answer to a query of its bill."""
+    services.settle(
+        payout,
+        found.state,
+        source=Source.QUERY,
+        transfer_bill_no=found.transfer_bill_no,
+        package_info=found.package_info or "",
+        fail_reason=found.fail_reason or "",
+    )
+
+
 def _send(payout: Payout, *, query_first: bool) -> str:
     request = transfer_request(payout)
     try:
@@ -137,14 +149,7 @@ def _send(payout: Payout, *, query_first: bool) -> str:
                 except PayNotFound:
                     found = None
                 if found is not None:
-                    services.settle(
-                        payout,
-                        found.state,
-                        source=Source.QUERY,
-                        transfer_bill_no=found.transfer_bill_no,
-                        package_info=found.package_info or "",
-                        fail_reason=found.fail_reason or "",
-                    )
+                    _settle_from_query(payout, found)
                     return "adopted"
             bill = pay.create(request)
     except PayValidationError as exc:
@@ -206,14 +211,7 @@ def _refused(payout: Payout, exc: PayPermanentError) -> str:
         _retry(payout, lookup)
         return "retry"
     if found is not None:
-        services.settle(
-            payout,
-            found.state,
-            source=Source.QUERY,
-            transfer_bill_no=found.transfer_bill_no,
-            package_info=found.package_info or "",
-            fail_reason=found.fail_reason or "",
-        )
+        _settle_from_query(payout, found)
         return "adopted"
     reason = f"{exc.code or exc.status}: {exc.message}"
     services.close_locally(payout, State.FAILED, reason, source=Source.API)
@@ -235,14 +233,7 @@ def query(workspace: Any, payout_id: int) -> str:
         except (WeChatError, OSError) as exc:
             log.warning("rewards.reconcile.query_failed", payout=str(payout.uid), error=str(exc))
             return "error"
-        services.settle(
-            payout,
-            found.state,
-            source=Source.QUERY,
-            transfer_bill_no=found.transfer_bill_no,
-            package_info=found.package_info or "",
-            fail_reason=found.fail_reason or "",
-        )
+        _settle_from_query(payout, found)
         return "settled"
 
 
